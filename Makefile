@@ -1,0 +1,29 @@
+# Two commands do all the setup: `make run` and `make test` each create the
+# virtual environment they need (re-filled whenever pyproject.toml changes).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test bench clean
+
+$(BIN)/activate: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(BIN)/activate
+
+run: $(BIN)/activate
+	$(BIN)/python -m bot render
+	$(BIN)/python -m bot check
+
+test: $(BIN)/activate
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m bot check
+	$(BIN)/python -m pytest
+
+bench: $(BIN)/activate
+	$(BIN)/python bench/render_scale.py
+
+clean:
+	rm -rf $(VENV)
