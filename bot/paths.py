@@ -9,8 +9,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "schema" / "paper.schema.json"
-DATA = ROOT / "data" / "papers.yaml"
-README = ROOT / "README.md"
 FORM = ROOT / ".github" / "ISSUE_TEMPLATE" / "new-paper.yml"
 
 # Paths inside the repository, as GitHub's contents API names them.

@@ -1,0 +1,229 @@
+"""The list as data: the paper schema, the data file, and what makes two papers one.
+
+``data/papers.yaml`` is written only by :func:`dump_papers`, whose output is a
+fixed point of load + dump, so a pull request that adds a paper shows only
+that paper's lines.
+"""
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+from jsonschema import Draft202012Validator
+
+from bot import paths
+
+Paper = dict[str, Any]
+
+
+class DataFileError(ValueError):
+    """The data file cannot be read as a list of papers; the message says where."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one paper, in terms a contributor can act on."""
+
+    field: str | None
+    message: str
+
+
+@cache
+def load_schema() -> dict[str, Any]:
+    return json.loads(paths.SCHEMA.read_text(encoding="utf-8"))
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    schema = load_schema()
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def field_order() -> list[str]:
+    """The schema's property order, which is also the key order in the data file."""
+    return list(load_schema()["properties"])
+
+
+def schema_problems(paper: Any) -> list[Problem]:
+    """Schema violations, the first one per field, worded for people rather than validators."""
+    problems: dict[str | None, Problem] = {}
+    for error in sorted(_validator().iter_errors(paper), key=lambda e: list(map(str, e.path))):
+        field = str(error.path[0]) if error.path else _field_named_in(error)
+        problems.setdefault(field, Problem(field, _human_message(error)))
+    return list(problems.values())
+
+
+def _field_named_in(error: Any) -> str | None:
+    """The field a ``required`` or ``additionalProperties`` error is about."""
+    names = re.findall(r"'([^']+)'", error.message)
+    return names[0] if names else None
+
+
+def _human_message(error: Any) -> str:
+    limit = error.validator_value
+    match error.validator:
+        case "required":
+            return "is required"
+        case "additionalProperties":
+            return "is not a field of a paper"
+        case "type":
+            return f"must be {_type_words(limit)}"
+        case "minimum":
+            return f"{error.instance!r} must be {limit} or later"
+        case "maximum":
+            return f"{error.instance!r} must be {limit} or earlier"
+        case "minLength":
+            return f"is too short (at least {limit} characters)"
+        case "maxLength":
+            return f"is too long (at most {limit} characters)"
+        case "maxItems":
+            return f"has too many entries (at most {limit})"
+        case "uniqueItems":
+            return "lists the same entry twice"
+        case "format":
+            return "must be a valid web address starting with http:// or https://"
+        case "pattern":
+            return _pattern_words(error)
+    return error.message
+
+
+def _type_words(expected: str) -> str:
+    return {
+        "integer": "a whole number",
+        "string": "text",
+        "boolean": "yes or no",
+        "array": "a list",
+        "object": "a mapping of fields",
+    }.get(expected, expected)
+
+
+def _pattern_words(error: Any) -> str:
+    if error.schema.get("pattern", "").startswith("^https?://"):
+        return "must be a web address starting with http:// or https://"
+    if "," in error.schema.get("pattern", ""):
+        return "must be one dataset name per entry, without commas or line breaks"
+    return "must be a single line of text"
+
+
+# -- the data file ---------------------------------------------------------------
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, multi-line text as ``|`` literals, keys in schema order."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.Node:
+    style = "|" if "\n" in text else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump_papers(papers: Iterable[Paper]) -> str:
+    order = field_order()
+    ordered = [{key: paper[key] for key in order if key in paper} for paper in papers]
+    return yaml.dump(
+        ordered,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=1_000_000,
+        indent=2,
+    )
+
+
+def load_papers(text: str) -> list[Paper]:
+    """Parse the data file; a defect is reported with its line, never as a traceback."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise DataFileError(f"{where}{problem}") from None
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise DataFileError("the file must be a YAML list of papers (each item starting with '- ')")
+    return data
+
+
+def add_paper(papers: list[Paper], paper: Paper) -> list[Paper]:
+    """Insert a paper at the top of its year, where readers look for what is new."""
+    position = next(
+        (i for i, other in enumerate(papers) if _year_of(other) <= paper["year"]), len(papers)
+    )
+    return [*papers[:position], paper, *papers[position:]]
+
+
+def _year_of(paper: Paper) -> int:
+    year = paper.get("year") if isinstance(paper, dict) else None
+    return year if isinstance(year, int) else 0
+
+
+# -- duplicates ------------------------------------------------------------------
+
+_ARXIV = re.compile(
+    r"^(?:export\.)?arxiv\.org/(?:abs|pdf|html|format)/"
+    r"(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[a-z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?/?$"
+)
+
+
+def paper_key(url: str) -> str:
+    """One key per paper whatever form its link takes (arXiv abs/pdf/version, www, slash)."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    path = parts.path.rstrip("/")
+    arxiv = _ARXIV.match(f"{host}{path}".lower())
+    if arxiv:
+        return f"arxiv:{arxiv['id']}"
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{host}{path}{query}"
+
+
+def title_key(title: str) -> str:
+    """Titles that differ only in case, accents, punctuation or spacing are the same title."""
+    decomposed = unicodedata.normalize("NFKD", title.casefold())
+    return "".join(ch for ch in decomposed if ch.isalnum())
+
+
+def identity_keys(paper: Paper) -> list[tuple[str, str]]:
+    """What identifies a paper: its normalised link and its normalised title."""
+    keys = []
+    if isinstance(paper.get("paper_url"), str):
+        keys.append(("paper_url", paper_key(paper["paper_url"])))
+    if isinstance(paper.get("title"), str):
+        keys.append(("title", title_key(paper["title"])))
+    return keys
+
+
+def find_duplicate(paper: Paper, papers: Iterable[Paper]) -> tuple[Paper, str] | None:
+    """The listed paper that ``paper`` repeats, and which field gave it away."""
+    keys = set(identity_keys(paper))
+    for other in papers:
+        for key in identity_keys(other):
+            if key in keys:
+                return other, key[0]
+    return None
+
+
+def duplicate_pairs(papers: list[Paper]) -> list[tuple[int, int, str]]:
+    """Index pairs (earlier, later) of papers that are one paper, in one pass over the list."""
+    seen: dict[tuple[str, str], int] = {}
+    pairs = []
+    for index, paper in enumerate(papers):
+        keys = identity_keys(paper) if isinstance(paper, dict) else []
+        match = next((key for key in keys if key in seen), None)
+        if match:
+            pairs.append((seen[match], index, match[0]))
+        for key in keys:
+            seen.setdefault(key, index)
+    return pairs
