@@ -1,0 +1,85 @@
+"""``python -m bot``: the commands a maintainer (and the list's CI) runs on a checkout."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot import paths
+from bot.papers import DataFileError, duplicate_pairs, load_papers, schema_problems
+from bot.table import ReadmeError, update_readme
+
+
+def data_problems(papers: list) -> list[str]:
+    """Every reason the list is not publishable, naming the paper and the field."""
+    problems = []
+    for number, paper in enumerate(papers, start=1):
+        name = _name(paper, number)
+        problems += [f"{name}: {p.field or 'paper'}: {p.message}" for p in schema_problems(paper)]
+    for first, second, field in duplicate_pairs(papers):
+        problems.append(
+            f"{_name(papers[second], second + 1)}: {field}: same paper as "
+            f"{_name(papers[first], first + 1)}"
+        )
+    return problems
+
+
+def _name(paper: object, number: int) -> str:
+    title = paper.get("title") if isinstance(paper, dict) else None
+    return f"paper {number} ({title!r})" if isinstance(title, str) else f"paper {number}"
+
+
+def _read(root: Path, name: str) -> str:
+    return (root / name).read_text(encoding="utf-8")
+
+
+def render(root: Path) -> int:
+    papers = load_papers(_read(root, paths.DATA_IN_REPO))
+    problems = data_problems(papers)
+    if problems:
+        return _fail(problems, "fix the data before rendering")
+    readme = _read(root, paths.README_IN_REPO)
+    (root / paths.README_IN_REPO).write_text(update_readme(readme, papers), encoding="utf-8")
+    print(f"README.md: table rendered with {len(papers)} papers")
+    return 0
+
+
+def check(root: Path) -> int:
+    papers = load_papers(_read(root, paths.DATA_IN_REPO))
+    problems = [f"{paths.DATA_IN_REPO}: {problem}" for problem in data_problems(papers)]
+    if not problems:
+        readme = _read(root, paths.README_IN_REPO)
+        if update_readme(readme, papers) != readme:
+            problems.append("README.md: the table is out of date; run `python -m bot render`")
+    if problems:
+        return _fail(problems, "check failed")
+    print(f"ok: {len(papers)} papers, README.md in sync")
+    return 0
+
+
+def _fail(problems: list[str], summary: str) -> int:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"{summary}: {len(problems)} problem(s)", file=sys.stderr)
+    return 1
+
+
+COMMANDS = {
+    "render": (render, "rewrite the table in README.md from data/papers.yaml"),
+    "check": (check, "fail when the data is invalid, has duplicates, or README.md is stale"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser.add_argument(
+        "--root", type=Path, default=paths.ROOT, help="the list's checkout (default: this one)"
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, (_, help_text) in COMMANDS.items():
+        commands.add_parser(name, help=help_text)
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command][0](args.root)
+    except (DataFileError, ReadmeError) as error:
+        where = paths.DATA_IN_REPO if isinstance(error, DataFileError) else "README.md"
+        return _fail([f"{where}: {error}"], f"{args.command} failed")
