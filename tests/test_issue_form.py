@@ -1,0 +1,198 @@
+"""The "New paper" form: generated from the schema, valid for GitHub, never stale."""
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.issue_form import (
+    INTAKE_LABEL,
+    PLACEHOLDERS,
+    build_form,
+    form_problems,
+    load_schema,
+    render_form,
+    write_form,
+)
+from bot.paths import FORM, ROOT
+
+CONFIG = ROOT / ".github" / "ISSUE_TEMPLATE" / "config.yml"
+
+
+def fields(form: dict) -> list[dict]:
+    return [element for element in form["body"] if element["type"] != "markdown"]
+
+
+def check_jsonschema(builtin: str, path: Path) -> subprocess.CompletedProcess:
+    """Run the check-jsonschema CLI of this venv, as a CI job would."""
+    return subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", builtin, str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture
+def scratch(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the schema and a form generated from it, to change without touching the repo."""
+    schema = tmp_path / "paper.schema.json"
+    schema.write_text(json.dumps(load_schema()), encoding="utf-8")
+    form = tmp_path / "ISSUE_TEMPLATE" / "new-paper.yml"
+    write_form(schema=schema, form=form)
+    return schema, form
+
+
+def test_committed_form_is_up_to_date():
+    assert form_problems() == []
+    assert FORM.read_text(encoding="utf-8") == render_form(load_schema())
+
+
+@pytest.mark.parametrize(
+    ("builtin", "path"),
+    [("vendor.github-issue-forms", FORM), ("vendor.github-issue-config", CONFIG)],
+)
+def test_committed_files_validate_against_githubs_schemas(builtin, path):
+    result = check_jsonschema(builtin, path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_rendered_text_is_the_form_data_behind_a_do_not_edit_header():
+    text = render_form(load_schema())
+    assert text.startswith("# Generated from schema/paper.schema.json by `python -m bot form`.")
+    assert "Do not edit by hand" in text.splitlines()[1]
+    assert yaml.safe_load(text) == build_form(load_schema())
+
+
+def test_form_metadata():
+    form = build_form(load_schema())
+    assert form["name"] == "New paper"
+    assert form["title"] == "[Paper]: "
+    assert form["labels"] == [INTAKE_LABEL] == ["new paper"]
+    intro = form["body"][0]
+    assert intro["type"] == "markdown"
+    assert "/approve" in intro["attributes"]["value"]
+
+
+def test_one_field_per_property_in_schema_order_with_the_schemas_words():
+    schema = load_schema()
+    form_fields = fields(build_form(schema))
+    assert [f["id"] for f in form_fields] == list(schema["properties"])
+    for field in form_fields:
+        prop = schema["properties"][field["id"]]
+        assert field["attributes"]["label"] == prop["title"]
+        assert field["attributes"]["description"] == prop["description"]
+        assert field["validations"]["required"] == (field["id"] in schema["required"])
+
+
+def test_field_types():
+    types = {f["id"]: f["type"] for f in fields(build_form(load_schema()))}
+    assert types == {
+        "title": "input",
+        "year": "input",
+        "venue": "input",
+        "problem": "input",
+        "relevance": "textarea",
+        "tracking": "input",
+        "datasets": "input",
+        "code_available": "dropdown",
+        "paper_url": "input",
+        "code_url": "input",
+        "project_url": "input",
+        "notes": "textarea",
+    }
+
+
+def test_code_available_is_an_optional_yes_no_dropdown():
+    by_id = {f["id"]: f for f in fields(build_form(load_schema()))}
+    code = by_id["code_available"]
+    assert code["attributes"]["options"] == ["Yes", "No"]
+    assert code["validations"]["required"] is False
+    assert "comma" in by_id["datasets"]["attributes"]["description"]
+
+
+def test_placeholders_only_name_schema_properties():
+    assert set(PLACEHOLDERS) <= set(load_schema()["properties"])
+
+
+def test_a_new_schema_property_changes_the_form():
+    schema = load_schema()
+    committed = yaml.safe_load(FORM.read_text(encoding="utf-8"))
+    grown = copy.deepcopy(schema)
+    grown["properties"]["backbone"] = {
+        "title": "Backbone",
+        "description": "The image backbone.",
+        "type": "string",
+    }
+    form = build_form(grown)
+    assert form != committed
+    assert fields(form)[-1] == {
+        "type": "textarea",
+        "id": "backbone",
+        "attributes": {"label": "Backbone", "description": "The image backbone."},
+        "validations": {"required": False},
+    }
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda s: s["properties"]["year"].update(title="Publication year"),
+        lambda s: s["properties"]["venue"].update(description="Where it appeared."),
+        lambda s: s["required"].remove("venue"),
+        lambda s: s["properties"].pop("notes"),
+        lambda s: s["properties"]["tracking"].pop("pattern"),
+        lambda s: s["properties"].update(is_survey={"title": "Survey", "type": "boolean"}),
+    ],
+    ids=["label", "description", "required", "removed", "multi-line", "boolean"],
+)
+def test_stale_form_is_reported_with_the_command_that_fixes_it(scratch, change):
+    schema_path, form_path = scratch
+    assert form_problems(schema=schema_path, form=form_path) == []
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    change(schema)
+    schema_path.write_text(json.dumps(schema), encoding="utf-8")
+
+    [problem] = form_problems(schema=schema_path, form=form_path)
+    assert "out of date" in problem
+    assert "python -m bot form" in problem
+
+    write_form(schema=schema_path, form=form_path)
+    assert form_problems(schema=schema_path, form=form_path) == []
+
+
+def test_hand_edited_form_is_reported(scratch):
+    schema_path, form_path = scratch
+    text = form_path.read_text(encoding="utf-8")
+    form_path.write_text(text.replace("label: Year", "label: Year of publication"), "utf-8")
+    assert "python -m bot form" in form_problems(schema=schema_path, form=form_path)[0]
+
+
+def test_missing_form_is_reported(scratch):
+    schema_path, form_path = scratch
+    form_path.unlink()
+    [problem] = form_problems(schema=schema_path, form=form_path)
+    assert "missing" in problem
+    assert "python -m bot form" in problem
+
+
+def test_generated_form_of_a_changed_schema_still_validates(scratch):
+    schema_path, form_path = scratch
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    schema["properties"]["is_survey"] = {"title": "Survey", "type": "boolean"}
+    schema["properties"]["backbone"] = {"title": "Backbone", "type": "string"}
+    schema_path.write_text(json.dumps(schema), encoding="utf-8")
+    write_form(schema=schema_path, form=form_path)
+    result = check_jsonschema("vendor.github-issue-forms", form_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_property_without_title_cannot_become_a_field():
+    schema = load_schema()
+    del schema["properties"]["venue"]["title"]
+    with pytest.raises(ValueError, match="venue"):
+        build_form(schema)
