@@ -6,6 +6,8 @@ import pytest
 
 from bot.standin import Standin
 
+pytest_plugins = ["pytester"]
+
 
 @pytest.fixture
 def standin() -> Iterator[Standin]:
