@@ -112,9 +112,10 @@ def trim_operation(operation: dict[str, Any]) -> dict[str, Any]:
 
 
 def amend(operation: dict[str, Any], alternative: dict[str, Any]) -> None:
-    """Add a prose-documented alternative to an operation's JSON body schema."""
+    """Add a prose-documented alternative to an operation's JSON body schema (once)."""
     schema = operation["requestBody"]["content"]["application/json"]["schema"]
-    schema["oneOf"].append(copy.deepcopy(alternative))
+    if alternative not in schema["oneOf"]:
+        schema["oneOf"].append(copy.deepcopy(alternative))
 
 
 def refs_in(node: Any) -> set[str]:

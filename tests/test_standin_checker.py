@@ -1,15 +1,18 @@
 """The request checker: undocumented routes and invalid bodies are refused and recorded."""
 
+import importlib.util
 import json
 import urllib.error
 import urllib.request
+from pathlib import Path
+from types import ModuleType
 
 import pytest
 from github import GithubException
 
 from bot.standin import Standin
 from bot.standin.api import HANDLERS
-from bot.standin.checker import Checker, CheckFailure
+from bot.standin.checker import DESCRIPTION, Checker, CheckFailure
 
 REPO = "octo/awesome-vis"
 
@@ -149,3 +152,19 @@ def test_nullable_fields_accept_null() -> None:
     body = {"tree": [{"path": "a", "mode": "100644", "type": "blob", "sha": None}]}
     match = checker.check("POST", f"/repos/{REPO}/git/trees", [], json.dumps(body).encode())
     assert match.body == body
+
+
+def load_script(name: str) -> ModuleType:
+    path = Path(__file__).resolve().parent.parent / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_committed_description_is_exactly_the_trim_of_the_listed_operations() -> None:
+    trim_openapi = load_script("trim_openapi")
+    committed = json.loads(DESCRIPTION.read_text())
+    assert trim_openapi.trim(committed) == committed
+    assert len(trim_openapi.OPERATIONS) == len(Checker.load().operations)

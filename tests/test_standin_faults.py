@@ -96,3 +96,12 @@ def test_latency_is_added_to_every_request(seeded: Standin) -> None:
 def test_unknown_fault_kind_is_refused(seeded: Standin) -> None:
     with pytest.raises(ValueError, match="unknown fault kind"):
         seeded.fail_next("meteor")
+
+
+def test_lost_response_applies_the_change_but_the_client_times_out(seeded: Standin) -> None:
+    issue = seeded.client("tok", timeout=1).get_repo(REPO).get_issue(1)
+    seeded.fail_next("lost_response", method="POST", seconds=3)
+
+    with pytest.raises(requests.exceptions.Timeout):
+        issue.create_comment("applied")
+    assert [c["body"] for c in seeded.comments(REPO, 1)] == ["applied"]

@@ -1,5 +1,8 @@
 """Git data, refs, contents, pulls and issues behave as on GitHub (through PyGithub)."""
 
+import threading
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from github import GithubException, InputGitTreeElement
 from github.Repository import Repository
@@ -207,3 +210,34 @@ def test_unknown_token_gets_401(seeded: Standin) -> None:
 
     with pytest.raises(BadCredentialsException):
         seeded.client("nope").get_repo(REPO)
+
+
+def test_racing_ref_creations_leave_exactly_one_winner(seeded: Standin) -> None:
+    main = seeded.branch(REPO, "main")
+    clients = [seeded.client("tok").get_repo(REPO) for _ in range(8)]
+    outcomes: list[int] = []
+
+    def create(repo: Repository) -> None:
+        try:
+            repo.create_git_ref("refs/heads/paper/issue-1", main)
+            outcomes.append(201)
+        except GithubException as error:
+            outcomes.append(error.status)
+
+    threads = [threading.Thread(target=create, args=(repo,)) for repo in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == [201] + [422] * 7
+
+
+def test_issue_edited_by_its_author_and_since_filter(seeded: Standin, repo: Repository) -> None:
+    seeded.create_issue(REPO, title="t", body="old", user="carol")
+    seeded.add_comment(REPO, 1, "early", user="carol")
+    seeded.edit_issue(REPO, 1, body="new")
+    assert repo.get_issue(1).body == "new"
+    future = datetime.now(UTC) + timedelta(days=1)
+    assert list(repo.get_issues(since=future)) == []
+    assert list(repo.get_issue(1).get_comments(since=future)) == []
+    assert [c.body for c in repo.get_issue(1).get_comments()] == ["early"]

@@ -15,8 +15,8 @@ import secrets
 import time
 import urllib.parse
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.standin.gitstore import BLOB_MODE, Blob, Commit, Entry, GitError, Signature, Tree, now
@@ -73,12 +73,10 @@ class Call:
     world: World
     render: Render
     principal: Principal
-    operation_id: str
     params: dict[str, Any]
     query: dict[str, Any]
     body: Any
     url: str  # the request's own URL, for pagination links
-    headers: dict[str, str] = field(default_factory=dict)
 
     @property
     def login(self) -> str:
@@ -542,21 +540,35 @@ def _sorted(items: list[Issue], call: Call) -> list[Issue]:
     return sorted(items, key=by, reverse=descending)
 
 
+def _since(call: Call) -> datetime:
+    """The ``since`` query parameter (ISO 8601), or the beginning of time."""
+    given = call.query.get("since")
+    if not given:
+        return datetime.min.replace(tzinfo=UTC)
+    try:
+        return datetime.fromisoformat(given.replace("Z", "+00:00"))
+    except ValueError:
+        raise ApiError(422, f"since={given!r} is not an ISO 8601 timestamp") from None
+
+
 def _state_matches(issue: Issue, wanted: str) -> bool:
     return wanted == "all" or issue.state == wanted
 
 
 @handles("issues/list-for-repo")
 def list_issues(call: Call) -> Reply:
+    """Issues AND pull requests, as GitHub lists them; assignee/milestone filters are ignored."""
     repo = call.repo()
     wanted_labels = {n.strip().lower() for n in call.query.get("labels", "").split(",")} - {""}
     creator = call.query.get("creator", "").lower()
+    since = _since(call)
     issues = [
         issue
         for issue in repo.issues.values()
         if _state_matches(issue, call.query.get("state", "open"))
         and wanted_labels <= {label.lower() for label in issue.labels}
         and (not creator or issue.user.lower() == creator)
+        and issue.updated_at >= since
     ]
     return paginate(call, [call.render.issue(repo, i) for i in _sorted(issues, call)])
 
@@ -608,8 +620,14 @@ def update_issue(call: Call) -> Reply:
 def list_comments(call: Call) -> Reply:
     repo = call.repo()
     issue = call.issue(repo)
+    since = _since(call)
     comments = sorted(
-        (c for c in repo.comments.values() if c.issue_number == issue.number), key=lambda c: c.id
+        (
+            c
+            for c in repo.comments.values()
+            if c.issue_number == issue.number and c.updated_at >= since
+        ),
+        key=lambda c: c.id,
     )
     return paginate(call, [call.render.comment(repo, c) for c in comments])
 
@@ -663,10 +681,10 @@ def _label_names(given: Any) -> list[str]:
 
 def _set_labels(world: World, repo: Repo, issue: Issue, names: Iterable[str]) -> None:
     issue.labels = []
-    _add_labels(world, repo, issue, names)
+    label_issue(world, repo, issue, names)
 
 
-def _add_labels(world: World, repo: Repo, issue: Issue, names: Iterable[str]) -> None:
+def label_issue(world: World, repo: Repo, issue: Issue, names: Iterable[str]) -> None:
     """Add labels (creating unknown ones, as GitHub does), keeping each once."""
     for name in names:
         label = world.new_label(repo, name)
@@ -689,7 +707,7 @@ def list_issue_labels(call: Call) -> Reply:
 def add_labels(call: Call) -> Reply:
     repo = call.repo()
     issue = call.issue(repo)
-    _add_labels(call.world, repo, issue, _label_names(call.body or []))
+    label_issue(call.world, repo, issue, _label_names(call.body or []))
     return _issue_labels(call, repo, issue)
 
 

@@ -3,7 +3,9 @@
 ``FaultPlan.add`` arms a fault for the next N requests matching a method and
 a path regex; ``take`` consumes one when a request matches. The server then
 answers with ``response`` and never runs the handler, so a faulted request
-changes no state, which is what a client that retries relies on.
+changes no state. The exception is ``lost_response``: the request takes
+effect and only its answer is lost (held, then 504), the case that makes a
+client's blind retry create duplicates.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-KINDS = ("5xx", "primary_rate_limit", "secondary_rate_limit", "timeout")
+KINDS = ("5xx", "primary_rate_limit", "secondary_rate_limit", "timeout", "lost_response")
+# Kinds that hold the request before answering, so that the client times out.
+HOLDING_KINDS = ("timeout", "lost_response")
 RATE_LIMIT_DOCS = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
 
 

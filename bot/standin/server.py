@@ -25,7 +25,7 @@ from werkzeug.wrappers import Request, Response
 from bot.standin import api
 from bot.standin.auth import AuthError, authenticate
 from bot.standin.checker import Checker, CheckFailure, Match
-from bot.standin.faults import Fault, FaultPlan
+from bot.standin.faults import HOLDING_KINDS, Fault, FaultPlan
 from bot.standin.gitstore import BLOB_MODE, Blob, Commit, Entry, Signature, now
 from bot.standin.render import Json, Render
 from bot.standin.state import ROLES, App, Installation, Principal, Repo, World
@@ -242,7 +242,7 @@ class Standin:
         with self.world.lock:
             repo = self._repo(full_name)
             issue = api.new_issue(self.world, repo, title, body, user)
-            api._add_labels(self.world, repo, issue, labels)
+            api.label_issue(self.world, repo, issue, labels)
             return issue.number
 
     def edit_issue(self, full_name: str, number: int, **changes: Any) -> None:
@@ -314,8 +314,10 @@ class Standin:
         ``kind``: ``5xx`` (``status``, default 502), ``primary_rate_limit`` (403,
         ``X-RateLimit-Remaining: 0``, reset ``seconds`` ahead, default 2),
         ``secondary_rate_limit`` (``status`` 403 or 429, ``Retry-After: seconds``,
-        default 1) or ``timeout`` (hold the request ``seconds``, default 5, then 504).
-        ``path`` is a regex searched in the request path (query string excluded).
+        default 1), ``timeout`` (hold the request ``seconds``, default 5, then 504) or
+        ``lost_response`` (like timeout, but the request takes effect first). Only
+        ``lost_response`` changes state. ``path`` is a regex searched in the
+        percent-decoded request path (query string excluded); ``method`` e.g. "POST".
         """
         self.faults.add(
             Fault(
@@ -451,12 +453,14 @@ class Standin:
                 {},
             )
         fault = self.faults.take(request.method, request.path)
-        if fault is not None:
-            if fault.kind == "timeout":
-                hold = fault.seconds if fault.seconds is not None else DEFAULT_TIMEOUT_HOLD
-                self._stopping.wait(hold)
-            return fault.response()
-        return self._dispatch(request, match)
+        if fault is None:
+            return self._dispatch(request, match)
+        if fault.kind == "lost_response":
+            self._dispatch(request, match)
+        if fault.kind in HOLDING_KINDS:
+            hold = fault.seconds if fault.seconds is not None else DEFAULT_TIMEOUT_HOLD
+            self._stopping.wait(hold)
+        return fault.response()
 
     def _dispatch(self, request: Request, match: Match) -> api.Reply:
         operation_id = match.operation.operation_id
@@ -473,7 +477,6 @@ class Standin:
                 world=self.world,
                 render=self.render,
                 principal=principal,
-                operation_id=operation_id,
                 params=match.path_params,
                 query=match.query,
                 body=match.body,
