@@ -1,6 +1,9 @@
 """Git data, refs, contents, pulls and issues behave as on GitHub (through PyGithub)."""
 
+import json
 import threading
+import urllib.error
+import urllib.request
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -241,3 +244,21 @@ def test_issue_edited_by_its_author_and_since_filter(seeded: Standin, repo: Repo
     assert list(repo.get_issues(since=future)) == []
     assert list(repo.get_issue(1).get_comments(since=future)) == []
     assert [c.body for c in repo.get_issue(1).get_comments()] == ["early"]
+
+
+@pytest.mark.parametrize(
+    ("authorization", "status"),
+    [("Bearer tok", 200), ("token tok", 200), ("token other", 401), (None, 401)],
+)
+def test_authorization_header_forms(
+    seeded: Standin, authorization: str | None, status: int
+) -> None:
+    headers = {"Authorization": authorization} if authorization else {}
+    request = urllib.request.Request(f"{seeded.base_url}/repos/{REPO}", headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert response.status == status
+    except urllib.error.HTTPError as error:
+        assert error.code == status
+        message = json.loads(error.read())["message"]
+        assert message in ("Bad credentials", "Requires authentication")

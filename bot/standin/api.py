@@ -180,7 +180,10 @@ def signature(call: Call, given: Json | None) -> Signature:
     user = call.world.user(call.login)
     given = given or {}
     date = given.get("date")
-    moment = datetime.fromisoformat(date.replace("Z", "+00:00")) if date else now()
+    try:
+        moment = datetime.fromisoformat(date.replace("Z", "+00:00")) if date else now()
+    except ValueError:
+        raise validation_failed("Commit", f"date {date!r} is not ISO 8601", "date") from None
     return Signature(
         name=given.get("name", user.login),
         email=given.get("email", f"{user.id}+{user.login}@users.noreply.github.com"),
