@@ -28,7 +28,7 @@ from bot.standin.checker import Checker, CheckFailure, Match
 from bot.standin.faults import HOLDING_KINDS, Fault, FaultPlan
 from bot.standin.gitstore import BLOB_MODE, Blob, Commit, Entry, Signature, now
 from bot.standin.render import Json, Render
-from bot.standin.state import ROLES, App, Installation, Principal, Repo, World
+from bot.standin.state import ROLES, App, Installation, Issue, Principal, Repo, World
 
 # How long a "timeout" fault holds a request unless told otherwise (seconds).
 DEFAULT_TIMEOUT_HOLD = 5.0
@@ -407,7 +407,7 @@ class Standin:
             raise KeyError(f"no repository {full_name}")
         return repo
 
-    def _issue(self, full_name: str, number: int) -> Any:
+    def _issue(self, full_name: str, number: int) -> Issue:
         issue = self._repo(full_name).issues.get(number)
         if issue is None:
             raise KeyError(f"no issue #{number} in {full_name}")
