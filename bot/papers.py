@@ -5,10 +5,12 @@ fixed point of load + dump, so a pull request that adds a paper shows only
 that paper's lines.
 """
 
+import gc
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -114,6 +116,10 @@ def _pattern_words(error: Any) -> str:
 # -- the data file ---------------------------------------------------------------
 
 
+# libyaml's loader when PyYAML was built with it: the same documents, several times faster.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class _Dumper(yaml.SafeDumper):
     """Block style, multi-line text as ``|`` literals, keys in schema order."""
 
@@ -140,10 +146,27 @@ def dump_papers(papers: Iterable[Paper]) -> str:
     )
 
 
+@contextmanager
+def _no_garbage_collection() -> Iterator[None]:
+    """Pause the cycle collector while PyYAML builds many small acyclic objects.
+
+    Its full collections, triggered again and again by the growing heap, made
+    loading grow with the square of the list's length (bench/render_scale.py).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load_papers(text: str) -> list[Paper]:
     """Parse the data file; a defect is reported with its line, never as a traceback."""
     try:
-        data = yaml.safe_load(text)
+        with _no_garbage_collection():
+            data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
