@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from bot import paths
+from bot.issue_form import form_problems, write_form
 from bot.papers import DataFileError, duplicate_pairs, load_papers, schema_problems
 from bot.table import ReadmeError, update_readme
 
@@ -46,6 +47,7 @@ def render(root: Path) -> int:
 def check(root: Path) -> int:
     papers = load_papers(_read(root, paths.DATA_IN_REPO))
     problems = [f"{paths.DATA_IN_REPO}: {problem}" for problem in data_problems(papers)]
+    problems += form_problems(schema=root / paths.SCHEMA_IN_REPO, form=root / paths.FORM_IN_REPO)
     if not problems:
         readme = _read(root, paths.README_IN_REPO)
         if update_readme(readme, papers) != readme:
@@ -53,6 +55,12 @@ def check(root: Path) -> int:
     if problems:
         return _fail(problems, "check failed")
     print(f"ok: {len(papers)} papers, README.md in sync")
+    return 0
+
+
+def form(root: Path) -> int:
+    write_form(schema=root / paths.SCHEMA_IN_REPO, form=root / paths.FORM_IN_REPO)
+    print(f"{paths.FORM_IN_REPO}: generated from {paths.SCHEMA_IN_REPO}")
     return 0
 
 
@@ -65,7 +73,8 @@ def _fail(problems: list[str], summary: str) -> int:
 
 COMMANDS = {
     "render": (render, "rewrite the table in README.md from data/papers.yaml"),
-    "check": (check, "fail when the data is invalid, has duplicates, or README.md is stale"),
+    "check": (check, "fail when the data is invalid or duplicated, or README/form are stale"),
+    "form": (form, "regenerate the New paper issue form from the schema"),
 }
 
 

@@ -1,16 +1,18 @@
-"""Where the list's files live in a checkout of the repository.
+"""Where the list's files live, in the repository and in this checkout.
 
 The bot runs from a checkout of the list's own repository (the Procfile sits
-at its root), so the schema, data and form it validates against are the ones
-committed next to it.
+at its root), so the schema and form it validates against are the ones
+committed next to it; on GitHub it reads the data and README at the default
+branch's head by the same paths.
 """
 
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SCHEMA = ROOT / "schema" / "paper.schema.json"
-FORM = ROOT / ".github" / "ISSUE_TEMPLATE" / "new-paper.yml"
-
-# Paths inside the repository, as GitHub's contents API names them.
+SCHEMA_IN_REPO = "schema/paper.schema.json"
+FORM_IN_REPO = ".github/ISSUE_TEMPLATE/new-paper.yml"
 DATA_IN_REPO = "data/papers.yaml"
 README_IN_REPO = "README.md"
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = ROOT / SCHEMA_IN_REPO
+FORM = ROOT / FORM_IN_REPO

@@ -13,7 +13,12 @@ from bot.cli import main
 @pytest.fixture
 def checkout(tmp_path):
     """A copy of the list's data and README that a test may break."""
-    for name in (paths.DATA_IN_REPO, paths.README_IN_REPO):
+    for name in (
+        paths.DATA_IN_REPO,
+        paths.README_IN_REPO,
+        paths.SCHEMA_IN_REPO,
+        paths.FORM_IN_REPO,
+    ):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(paths.ROOT / name, tmp_path / name)
     return tmp_path
@@ -98,3 +103,14 @@ def test_python_dash_m_bot_is_the_entry_point(checkout):
         check=False,
     )
     assert (result.returncode, result.stdout) == (0, "ok: 17 papers, README.md in sync\n")
+
+
+def test_check_fails_on_a_hand_edited_form_and_form_regenerates_it(checkout, capsys):
+    form = checkout / paths.FORM_IN_REPO
+    form.write_text(form.read_text().replace("Paper title", "Title"))
+    code, output = run(checkout, "check", capsys)
+    assert code == 1
+    assert "new-paper.yml is out of date" in output
+    assert "run `python -m bot form`" in output
+    assert run(checkout, "form", capsys)[0] == 0
+    assert run(checkout, "check", capsys)[0] == 0
