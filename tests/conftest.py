@@ -1,10 +1,20 @@
 """Shared fixtures: ``standin``, a local GitHub that fails tests on bad requests."""
 
+import hashlib
+import hmac
+import json
+import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
+from flask.testing import FlaskClient
+from huey.signals import SIGNAL_ERROR
+from werkzeug.test import TestResponse
 
-from bot.standin import Standin
+from bot import jobs, paths
+from bot.app import create_app
+from bot.standin import Standin, payloads
 
 pytest_plugins = ["pytester"]
 
@@ -26,3 +36,79 @@ def standin() -> Iterator[Standin]:
                 + "\n".join(github.violations),
                 pytrace=False,
             )
+
+
+# -- the bot, wired to the stand-in as in production --------------------------
+
+REPO = "octo/awesome-vis"
+BOT_TOKEN = "bot-token"
+BOT_LOGIN = "vis-bot[bot]"
+SECRET = "test-webhook-secret"
+LIST_FILES = (
+    paths.README_IN_REPO,
+    paths.DATA_IN_REPO,
+    paths.SCHEMA_IN_REPO,
+    paths.FORM_IN_REPO,
+)
+
+
+@dataclass
+class Bot:
+    """The web app configured from the environment, its queue running jobs inline."""
+
+    github: Standin
+    web: FlaskClient
+    job_errors: list[BaseException]
+
+    def deliver(self, event: str, payload: dict, delivery: str = "") -> TestResponse:
+        body = json.dumps(payload).encode()
+        return self.web.post(
+            "/webhook",
+            data=body,
+            content_type="application/json",
+            headers={
+                "X-GitHub-Event": event,
+                "X-GitHub-Delivery": delivery or str(uuid.uuid4()),
+                "X-Hub-Signature-256": sign(body),
+            },
+        )
+
+    def payload(self, event: str, action: str | None = None, **fields) -> dict:
+        return payloads.payload(event, action, repo=REPO, base_url=self.github.base_url, **fields)
+
+    def file_issue(self, body: str, user: str = "carol") -> tuple[int, dict]:
+        """An issue as the form files it, and the ``issues.opened`` payload GitHub sends."""
+        number = self.github.create_issue(
+            REPO, title="[Paper]: x", body=body, user=user, labels=["new paper"]
+        )
+        payload = self.payload(
+            "issues", "opened", issue_number=number, issue_body=body, sender=user
+        )
+        return number, payload
+
+
+def sign(body: bytes, secret: str = SECRET) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+@pytest.fixture
+def bot(standin: Standin, monkeypatch: pytest.MonkeyPatch) -> Iterator[Bot]:
+    """The list's repository on the stand-in, and the bot configured to answer for it."""
+    standin.add_token(BOT_TOKEN, BOT_LOGIN)
+    standin.create_repo(REPO, files={name: (paths.ROOT / name).read_bytes() for name in LIST_FILES})
+    monkeypatch.setenv("GITHUB_WEBHOOK_SECRET", SECRET)
+    monkeypatch.setenv("GITHUB_TOKEN", BOT_TOKEN)
+    monkeypatch.setenv("GITHUB_API_URL", standin.base_url)
+    errors: list[BaseException] = []
+    jobs.huey.immediate = True
+
+    @jobs.huey.signal(SIGNAL_ERROR)
+    def collect(signal, task, exc=None):
+        errors.append(exc)
+
+    try:
+        yield Bot(standin, create_app().test_client(), errors)
+    finally:
+        jobs.huey.disconnect_signal(collect, SIGNAL_ERROR)
+        jobs.huey.immediate = False
+    assert not errors, f"a job raised: {errors!r}"

@@ -1,0 +1,120 @@
+"""Every call the bot makes to GitHub, through PyGithub.
+
+The client is lazy: repository and issue objects are built from the payload's
+names without fetching them, so each operation below costs the requests it
+names and no more. Transient failures (5xx, timeouts, rate limits) are
+retried by PyGithub's GithubRetry, which honours ``Retry-After`` and
+``X-RateLimit-Reset``.
+"""
+
+from functools import cache
+from typing import Any
+
+from github import Auth, Github, GithubRetry
+from github.Issue import Issue
+from github.IssueComment import IssueComment
+from github.Repository import Repository
+
+from bot.config import Settings
+
+STATUS_MARKER = "<!-- awesome-vis-bot:status -->"
+
+# Requests wait at most this long for GitHub; a retry follows a timeout.
+TIMEOUT_SECONDS = 15
+
+
+def client(settings: Settings, installation_id: int | None = None) -> Github:
+    """A GitHub client for one delivery, as the token or as the App's installation.
+
+    No pause between writes: PyGithub's default second per write is meant for
+    bulk scripts, while one delivery makes a handful of writes; a secondary
+    rate limit, should one come, is waited out by the retry instead.
+    """
+    return Github(
+        auth=_auth(settings, installation_id),
+        base_url=settings.api_url,
+        timeout=TIMEOUT_SECONDS,
+        retry=GithubRetry(total=4, backoff_factor=0.5, max_rate_limit_wait=120),
+        seconds_between_requests=None,
+        seconds_between_writes=None,
+        per_page=100,
+        lazy=True,
+    )
+
+
+def _auth(settings: Settings, installation_id: int | None) -> Auth.Auth:
+    if settings.token:
+        return Auth.Token(settings.token)
+    if installation_id is None:
+        raise ValueError("App authentication needs the installation id of the delivery")
+    return _installation_auth(settings.app_id, settings.app_private_key, installation_id)
+
+
+@cache
+def _installation_auth(app_id: int, private_key: str, installation_id: int) -> Auth.Auth:
+    """One auth per installation for the process, so its token is reused until it expires."""
+    return Auth.AppAuth(app_id, private_key).get_installation_auth(installation_id)
+
+
+def repository(github: Github, payload: dict[str, Any]) -> Repository:
+    return github.get_repo(payload["repository"]["full_name"])
+
+
+def default_branch(payload: dict[str, Any]) -> str:
+    return payload["repository"].get("default_branch") or "main"
+
+
+def read_file(repo: Repository, path: str, ref: str) -> str:
+    """One file's text at a ref (one request)."""
+    return repo.get_contents(path, ref=ref).decoded_content.decode("utf-8")
+
+
+def find_status_comment(github: Github, issue: Issue) -> IssueComment | None:
+    """The bot's status comment on the issue, found again by its hidden marker.
+
+    Anyone can paste the marker, so the comment must also be the bot's own.
+    """
+    for comment in issue.get_comments():
+        if comment.body.startswith(STATUS_MARKER) and is_own(github, comment.user):
+            return comment
+    return None
+
+
+def is_own(github: Github, user: Any) -> bool:
+    """Whether a comment's author is this bot: an App, or the token's own account."""
+    if user.type == "Bot":
+        return True
+    auth = github.requester.auth
+    if not isinstance(auth, Auth.Token):
+        return False
+    return user.login == _login_of(github.requester.base_url, auth.token)
+
+
+@cache
+def _login_of(api_url: str, token: str) -> str:
+    """The account behind a personal token (asked once per process, when first needed)."""
+    return Github(auth=Auth.Token(token), base_url=api_url).get_user().login
+
+
+def show_status(github: Github, issue: Issue, text: str) -> None:
+    """Create the status comment, or edit it in place; untouched when already current."""
+    body = f"{STATUS_MARKER}\n{text}"
+    comment = find_status_comment(github, issue)
+    if comment is None:
+        issue.create_comment(body)
+    elif comment.body != body:
+        comment.edit(body)
+
+
+def set_labels(issue: Issue, current: set[str], add: set[str], remove: set[str]) -> None:
+    """Move the issue's state labels with as few requests as the change needs."""
+    for label in sorted(remove & current):
+        issue.remove_from_labels(label)
+    missing = sorted(add - current)
+    if missing:
+        issue.add_to_labels(*missing)
+
+
+def open_pull_for_branch(repo: Repository, owner: str, branch: str) -> Any | None:
+    """The open pull request whose head is ``branch``, if there is one (one request)."""
+    return next(iter(repo.get_pulls(state="open", head=f"{owner}:{branch}")), None)

@@ -1,0 +1,179 @@
+"""Intake through the real app against the stand-in: a contributor files or edits a paper."""
+
+import pytest
+from conftest import BOT_LOGIN, REPO
+
+from bot.form_parser import field_labels
+from bot.github_ops import STATUS_MARKER
+from bot.intake import assess, status_text
+from bot.table import render_row
+
+PAPER = {
+    "title": "DVIS: Decoupled Video Instance Segmentation Framework",
+    "year": "2023",
+    "venue": "ICCV",
+    "datasets": "YouTube-VIS 2019, OVIS",
+    "code_available": "Yes",
+    "paper_url": "https://arxiv.org/abs/2306.03413",
+    "code_url": "https://github.com/zhang-tao-whu/DVIS",
+}
+
+
+def form_body(values: dict, newline: str = "\n") -> str:
+    """An issue body exactly as GitHub renders the form: every section, empty ones too."""
+    sections = []
+    for field, label in field_labels().items():
+        value = values.get(field)
+        if value is None:
+            value = "None" if field == "code_available" else "_No response_"
+        sections.append(f"### {label}\n\n{value}")
+    return "\n\n".join(sections).replace("\n", newline)
+
+
+def status_comments(bot, number):
+    """The bot's comments carrying the status marker (one, if all is well)."""
+    return [
+        comment
+        for comment in bot.github.comments(REPO, number)
+        if comment["body"].startswith(STATUS_MARKER) and comment["user"]["login"] == BOT_LOGIN
+    ]
+
+
+def only_status(bot, number) -> str:
+    comments = status_comments(bot, number)
+    assert len(comments) == 1
+    return comments[0]["body"]
+
+
+def test_a_valid_submission_gets_a_preview_of_its_row_and_the_ready_label(bot):
+    number, payload = bot.file_issue(form_body(PAPER))
+    response = bot.deliver("issues", payload)
+    assert response.status_code == 202
+    status = only_status(bot, number)
+    assert "**Ready for review.**" in status
+    expected_row = render_row(
+        {**PAPER, "year": 2023, "datasets": ["YouTube-VIS 2019", "OVIS"], "code_available": True}
+    )
+    assert expected_row in status
+    assert "A maintainer can comment `/approve`" in status
+    assert set(bot.github.labels(REPO, number)) == {"new paper", "ready for review"}
+
+
+def test_an_invalid_submission_gets_errors_in_the_forms_words(bot):
+    bad = {**PAPER, "title": None, "year": "3024", "paper_url": "javascript:alert(1)"}
+    number, payload = bot.file_issue(form_body(bad))
+    bot.deliver("issues", payload)
+    status = only_status(bot, number)
+    assert "**Needs changes.**" in status
+    assert "- **Paper title**: This is required. Edit the issue and fill it in under" in status
+    assert "- **Year**: 3024 must be 2100 or earlier." in status
+    assert "- **Paper link**: This field must be a web address starting with http://" in status
+    assert "/approve" not in status
+    assert set(bot.github.labels(REPO, number)) == {"new paper", "needs changes"}
+
+
+def test_an_edit_updates_the_same_comment_and_flips_the_labels(bot):
+    number, payload = bot.file_issue(form_body({**PAPER, "year": "twenty"}))
+    bot.deliver("issues", payload)
+    assert "**Needs changes.**" in only_status(bot, number)
+    fixed = form_body(PAPER)
+    bot.github.edit_issue(REPO, number, body=fixed)
+    edited = bot.payload(
+        "issues",
+        "edited",
+        issue_number=number,
+        issue_body=fixed,
+        issue_labels=["new paper", "needs changes"],
+        changes={"body": {"from": "..."}},
+    )
+    bot.deliver("issues", edited)
+    assert "**Ready for review.**" in only_status(bot, number)
+    assert set(bot.github.labels(REPO, number)) == {"new paper", "ready for review"}
+
+
+def test_a_paper_already_listed_is_said_to_be_a_duplicate(bot):
+    uninext = {**PAPER, "title": "UNINEXT", "paper_url": "https://arxiv.org/pdf/2303.06674v2.pdf"}
+    number, payload = bot.file_issue(form_body(uninext))
+    bot.deliver("issues", payload)
+    status = only_status(bot, number)
+    assert (
+        "- **Paper link**: This paper is already in the list as “Universal Instance Perception "
+        "as Object Discovery and Retrieval” (2023)."
+    ) in status
+
+
+def test_a_body_written_by_hand_gets_a_helpful_error(bot):
+    number, payload = bot.file_issue("Please add DVIS, https://arxiv.org/abs/2306.03413 thanks!")
+    bot.deliver("issues", payload)
+    status = only_status(bot, number)
+    assert "**Needs changes.**" in status
+    assert "New paper" in status
+    assert set(bot.github.labels(REPO, number)) == {"new paper", "needs changes"}
+
+
+def test_a_crlf_body_is_read_like_any_other(bot):
+    number, payload = bot.file_issue(form_body(PAPER, newline="\r\n"))
+    bot.deliver("issues", payload)
+    assert "**Ready for review.**" in only_status(bot, number)
+
+
+def test_a_repeated_delivery_edits_nothing_and_adds_no_comment(bot):
+    number, payload = bot.file_issue(form_body(PAPER))
+    bot.deliver("issues", payload)
+    bot.github.clear_requests()
+    bot.deliver(
+        "issues",
+        {
+            **payload,
+            "issue": {
+                **payload["issue"],
+                "labels": [{"name": "new paper"}, {"name": "ready for review"}],
+            },
+        },
+    )
+    writes = [r for r in bot.github.requests if r.method != "GET"]
+    assert writes == []
+    assert len(status_comments(bot, number)) == 1
+
+
+def test_our_own_label_changes_do_not_trigger_another_answer(bot):
+    number, _ = bot.file_issue(form_body(PAPER))
+    bot.github.clear_requests()
+    labeled = bot.payload("issues", "labeled", issue_number=number, label="ready for review")
+    response = bot.deliver("issues", labeled)
+    assert response.status_code == 202
+    assert bot.github.requests == []
+
+
+def test_an_issue_without_the_intake_label_is_left_alone(bot):
+    number = bot.github.create_issue(REPO, title="Bug", body="The table is broken", user="dan")
+    payload = bot.payload("issues", "opened", issue_number=number, issue_labels=[])
+    bot.github.clear_requests()
+    bot.deliver("issues", payload)
+    assert bot.github.requests == []
+
+
+def test_a_comment_that_copies_the_marker_is_not_mistaken_for_the_bots(bot):
+    number, payload = bot.file_issue(form_body(PAPER))
+    bot.github.add_comment(REPO, number, STATUS_MARKER + "\nfake", user="mallory")
+    bot.deliver("issues", payload)
+    assert "**Ready for review.**" in only_status(bot, number)
+    fake = [c for c in bot.github.comments(REPO, number) if c["user"]["login"] == "mallory"]
+    assert fake[0]["body"] == STATUS_MARKER + "\nfake"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Pwn | </td><script>alert(1)</script> @octocat [x](javascript:alert(1))",
+        "```\n### Year\n\n1999",
+    ],
+)
+def test_hostile_values_cannot_break_the_comment(title):
+    body = form_body({**PAPER, "title": title.replace("\n", " ")})
+    text = status_text(assess(body, []))
+    assert "<script>" not in text
+    assert "@octocat" not in text
+    assert "[x](javascript" not in text
+    table_lines = [line for line in text.splitlines() if line.startswith("|")]
+    assert len(table_lines) == 3
