@@ -112,11 +112,6 @@ def payload(
     for old in EXAMPLE_REPOS:
         data = _replace_strings(data, old, repo)
     api, web = "https://api.github.com", "https://github.com"
-    if base_url:
-        # Before the caller's values go in: an issue body may well quote github.com.
-        data = _replace_strings(data, api, base_url.rstrip("/"))
-        data = _replace_strings(data, web, base_url.rstrip("/"))
-        api = web = base_url.rstrip("/")
     owner, name = repo.split("/")
     if "repository" in data:
         data["repository"].update(
@@ -155,6 +150,14 @@ def payload(
         _push(data, ref or f"refs/heads/{default_branch}", before, after, sender)
     if "pull_request" in data:
         _pull(data, pull_number or data["number"], head_ref, merged)
+    if base_url:
+        data = _replace_strings(data, api, base_url.rstrip("/"))
+        data = _replace_strings(data, web, base_url.rstrip("/"))
+        # What people typed is theirs: an issue body may well quote github.com.
+        if "issue" in data:
+            data["issue"]["body"] = issue_body
+        if "comment" in data:
+            data["comment"]["body"] = comment_body
     return data
 
 
