@@ -7,12 +7,17 @@ retried by PyGithub's GithubRetry, which honours ``Retry-After`` and
 ``X-RateLimit-Reset``.
 """
 
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from github import Auth, Github, GithubRetry
+from github import Auth, Github, GithubException, GithubRetry
+from github.GitCommit import GitCommit
+from github.GitRef import GitRef
+from github.GitTree import GitTree
 from github.Issue import Issue
 from github.IssueComment import IssueComment
+from github.PullRequest import PullRequest
 from github.Repository import Repository
 
 from bot.config import Settings
@@ -115,6 +120,68 @@ def set_labels(issue: Issue, current: set[str], add: set[str], remove: set[str])
         issue.add_to_labels(*missing)
 
 
-def open_pull_for_branch(repo: Repository, owner: str, branch: str) -> Any | None:
+def point_branch(repo: Repository, branch: str, sha: str) -> None:
+    """Make ``branch`` point at ``sha``: created atomically, or moved when it exists.
+
+    The ref's atomic create is the lock between racing approvals; the loser
+    moves the branch to its own, equivalent commit, so both end on one branch.
+    """
+    try:
+        repo.create_git_ref(f"refs/heads/{branch}", sha)
+    except GithubException as error:
+        if error.status != 422:
+            raise
+        _ref(repo, branch).edit(sha, force=True)
+
+
+def _ref(repo: Repository, branch: str) -> GitRef:
+    """A branch's ref object without fetching it.
+
+    PyGithub's lazy ``get_git_ref`` keeps the read URL (``/git/ref/...``), on
+    which GitHub refuses PATCH; updates go to ``/git/refs/...``.
+    """
+    url = f"{repo.url}/git/refs/heads/{branch}"
+    return GitRef(repo.requester, attributes={"ref": f"refs/heads/{branch}", "url": url})
+
+
+@dataclass(frozen=True)
+class Head:
+    """A branch's head commit, as a new commit on top of it needs it."""
+
+    sha: str
+    tree: GitTree
+    commit: GitCommit
+
+
+def head_of(repo: Repository, branch: str) -> Head:
+    """The branch's head commit and tree, in one request.
+
+    The branch's inner commit carries no sha of its own, so the parent is
+    built from the outer one instead of being fetched again.
+    """
+    outer = repo.get_branch(branch).commit
+    url = f"{repo.url}/git/commits/{outer.sha}"
+    parent = GitCommit(repo.requester, attributes={"sha": outer.sha, "url": url})
+    return Head(outer.sha, outer.commit.tree, parent)
+
+
+def open_or_update_pull(
+    repo: Repository, owner: str, head: str, base: str, title: str, body: str
+) -> tuple[PullRequest, bool]:
+    """The one open pull request from ``head``, and whether this call opened it."""
+    try:
+        return repo.create_pull(base=base, head=head, title=title, body=body), True
+    except GithubException as error:
+        if error.status != 422:
+            raise
+        pull = open_pull_for_branch(repo, owner, head)
+        if pull is None:
+            raise
+    if pull.title != title or pull.body != body:
+        pull.edit(title=title, body=body)
+    return pull, False
+
+
+def open_pull_for_branch(repo: Repository, owner: str, branch: str) -> PullRequest | None:
     """The open pull request whose head is ``branch``, if there is one (one request)."""
     return next(iter(repo.get_pulls(state="open", head=f"{owner}:{branch}")), None)
