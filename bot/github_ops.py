@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from github import Auth, Github, GithubException, GithubRetry
+from github import Auth, Github, GithubException, GithubRetry, InputGitTreeElement
 from github.GitCommit import GitCommit
 from github.GitRef import GitRef
 from github.GitTree import GitTree
@@ -120,30 +120,6 @@ def set_labels(issue: Issue, current: set[str], add: set[str], remove: set[str])
         issue.add_to_labels(*missing)
 
 
-def point_branch(repo: Repository, branch: str, sha: str) -> None:
-    """Make ``branch`` point at ``sha``: created atomically, or moved when it exists.
-
-    The ref's atomic create is the lock between racing approvals; the loser
-    moves the branch to its own, equivalent commit, so both end on one branch.
-    """
-    try:
-        repo.create_git_ref(f"refs/heads/{branch}", sha)
-    except GithubException as error:
-        if error.status != 422:
-            raise
-        _ref(repo, branch).edit(sha, force=True)
-
-
-def _ref(repo: Repository, branch: str) -> GitRef:
-    """A branch's ref object without fetching it.
-
-    PyGithub's lazy ``get_git_ref`` keeps the read URL (``/git/ref/...``), on
-    which GitHub refuses PATCH; updates go to ``/git/refs/...``.
-    """
-    url = f"{repo.url}/git/refs/heads/{branch}"
-    return GitRef(repo.requester, attributes={"ref": f"refs/heads/{branch}", "url": url})
-
-
 @dataclass(frozen=True)
 class Head:
     """A branch's head commit, as a new commit on top of it needs it."""
@@ -180,6 +156,40 @@ def open_or_update_pull(
     if pull.title != title or pull.body != body:
         pull.edit(title=title, body=body)
     return pull, False
+
+
+def commit_files(repo: Repository, head: Head, files: dict[str, str], message: str) -> str:
+    """One commit on ``head`` replacing these files' text (two requests); its sha."""
+    tree = repo.create_git_tree(
+        [InputGitTreeElement(path, "100644", "blob", content=text) for path, text in files.items()],
+        base_tree=head.tree,
+    )
+    return repo.create_git_commit(message, tree, [head.commit]).sha
+
+
+def point_branch(repo: Repository, branch: str, sha: str) -> None:
+    """Make ``branch`` point at ``sha``: created atomically, or moved when it exists.
+
+    The ref's atomic create is the lock between racing approvals; the loser
+    moves the branch to its own, equivalent commit, so both end on one branch.
+    """
+    try:
+        repo.create_git_ref(f"refs/heads/{branch}", sha)
+    except GithubException as error:
+        if error.status != 422:
+            raise
+        move_branch(repo, branch, sha)
+
+
+def move_branch(repo: Repository, branch: str, sha: str) -> None:
+    """Force ``branch`` onto ``sha`` (one request; the ref is not fetched first).
+
+    PyGithub's lazy ``get_git_ref`` keeps the read URL (``/git/ref/...``), on
+    which GitHub refuses PATCH; updates go to ``/git/refs/...``.
+    """
+    url = f"{repo.url}/git/refs/heads/{branch}"
+    ref = GitRef(repo.requester, attributes={"ref": f"refs/heads/{branch}", "url": url})
+    ref.edit(sha, force=True)
 
 
 def open_pull_for_branch(repo: Repository, owner: str, branch: str) -> PullRequest | None:

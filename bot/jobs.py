@@ -12,7 +12,8 @@ from typing import Any
 from huey import Huey, RedisHuey, SqliteHuey
 
 import bot.approval
-import bot.intake  # noqa: F401  (importing registers the handlers)
+import bot.intake
+import bot.rebuild  # noqa: F401  (importing registers the handlers)
 from bot import github_ops, router
 from bot.config import Settings, queue_url_from_env
 
