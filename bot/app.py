@@ -8,13 +8,15 @@ milliseconds, well inside GitHub's 10 s delivery timeout.
 import hashlib
 import hmac
 import json
+import time
+from contextlib import suppress
 from typing import Any
 from urllib.parse import parse_qs
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from bot import jobs, router
+from bot import jobs, observe, router
 from bot.config import Settings
 
 # GitHub caps payloads at 25 MB, but nothing the bot handles comes near 1 MB
@@ -25,9 +27,14 @@ MAX_BODY_BYTES = 1024 * 1024
 def create_app(settings: Settings | None = None) -> Flask:
     """The app; it refuses to start (ConfigError) when the environment is incomplete."""
     settings = settings or Settings.from_env()
+    observe.setup_logging()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     secret = settings.webhook_secret.encode()
+
+    @app.before_request
+    def start_clock() -> None:
+        g.start = time.perf_counter()
 
     @app.post("/webhook")
     def webhook() -> tuple[Response, int]:
@@ -40,24 +47,61 @@ def create_app(settings: Settings | None = None) -> Flask:
         payload = read_payload(body, request.mimetype)
         if payload is None:
             return answer(400, "the body is not a JSON object (nor a form with a payload field)")
+        g.fields = observe.delivery_fields(event, payload)
         if event == "ping":
             return answer(200, "pong")
         action = payload.get("action")
         if not router.handlers_for(event, action):
             return answer(200, f"ignored: the bot does not handle {event}.{action or ''}")
         delivery = request.headers.get("X-GitHub-Delivery", "")
-        jobs.handle_delivery(event, payload, delivery)
-        return answer(202, f"queued {event}.{action or ''}", delivery=delivery)
+        return enqueue(event, payload, delivery)
 
     @app.get("/healthz")
     def healthz() -> tuple[Response, int]:
-        return answer(200, "ok")
+        try:
+            pending = jobs.pending_jobs()
+        except Exception as error:  # any failure of the queue's backend means "unreachable"
+            return answer(503, "queue unreachable", queue=type(error).__name__)
+        return answer(200, "ok", queue="reachable", pending_jobs=pending)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[Response, int]:
         return answer(error.code or 500, error.description or error.name)
 
+    @app.after_request
+    def log_delivery(response: Response) -> Response:
+        if request.path == "/webhook":
+            log_webhook(response)
+        return response
+
     return app
+
+
+def enqueue(event: str, payload: dict[str, Any], delivery: str) -> tuple[Response, int]:
+    """Queue the job, once per delivery id; 503 (GitHub may redeliver) if the queue is down."""
+    try:
+        if delivery and not jobs.first_delivery(delivery):
+            return answer(200, "duplicate delivery, ignored", delivery=delivery)
+        jobs.handle_delivery(event, payload, delivery)
+    except Exception as error:  # the queue's backend failed: nothing was queued
+        if delivery:
+            with suppress(Exception):
+                jobs.forget_delivery(delivery)
+        return answer(503, f"the job queue is unavailable ({type(error).__name__})")
+    return answer(202, f"queued {event}.{payload.get('action') or ''}", delivery=delivery)
+
+
+def log_webhook(response: Response) -> None:
+    """One line per delivery: who, what, the answer and how long it took."""
+    body = response.get_json(silent=True) or {}
+    observe.event(
+        "delivery",
+        delivery=request.headers.get("X-GitHub-Delivery", ""),
+        **g.get("fields", {"event": request.headers.get("X-GitHub-Event", "")}),
+        status=response.status_code,
+        outcome=body.get("message", ""),
+        duration_ms=observe.milliseconds_since(g.get("start", time.perf_counter())),
+    )
 
 
 def signature_is_valid(secret: bytes, body: bytes, header: str | None) -> bool:
@@ -79,5 +123,5 @@ def read_payload(body: bytes, mimetype: str) -> dict[str, Any] | None:
     return payload if isinstance(payload, dict) else None
 
 
-def answer(status: int, message: str, **extra: str) -> tuple[Response, int]:
+def answer(status: int, message: str, **extra: Any) -> tuple[Response, int]:
     return jsonify({"message": message, **extra}), status

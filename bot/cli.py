@@ -2,9 +2,11 @@
 
 import argparse
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from bot import paths
+from bot import paths, service
 from bot.issue_form import form_problems, write_form
 from bot.papers import DataFileError, duplicate_pairs, load_papers, schema_problems
 from bot.table import ReadmeError, update_readme
@@ -71,10 +73,43 @@ def _fail(problems: list[str], summary: str) -> int:
     return 1
 
 
+def _on_checkout(command: Callable[[Path], int]) -> Callable[[argparse.Namespace], int]:
+    return lambda args: command(args.root)
+
+
+def _no_arguments(parser: argparse.ArgumentParser) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class Command:
+    run: Callable[[argparse.Namespace], int]
+    help: str
+    arguments: Callable[[argparse.ArgumentParser], None] = _no_arguments
+
+
 COMMANDS = {
-    "render": (render, "rewrite the table in README.md from data/papers.yaml"),
-    "check": (check, "fail when the data is invalid or duplicated, or README/form are stale"),
-    "form": (form, "regenerate the New paper issue form from the schema"),
+    "render": Command(_on_checkout(render), "rewrite the table in README.md from data/papers.yaml"),
+    "check": Command(
+        _on_checkout(check),
+        "fail when the data is invalid or duplicated, or README/form are stale",
+    ),
+    "form": Command(_on_checkout(form), "regenerate the New paper issue form from the schema"),
+    "worker": Command(
+        service.worker,
+        "run the job queue's worker (reconciles at start-up and every 10 minutes)",
+        service.add_worker_arguments,
+    ),
+    "serve": Command(
+        service.serve,
+        "run the Procfile's processes (web and worker) with this environment",
+        service.add_serve_arguments,
+    ),
+    "reconcile": Command(
+        service.reconcile,
+        "complete what missed deliveries left undone on the open intake issues",
+        service.add_reconcile_arguments,
+    ),
 }
 
 
@@ -84,11 +119,11 @@ def main(argv: list[str] | None = None) -> int:
         "--root", type=Path, default=paths.ROOT, help="the list's checkout (default: this one)"
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    for name, (_, help_text) in COMMANDS.items():
-        commands.add_parser(name, help=help_text)
+    for name, command in COMMANDS.items():
+        command.arguments(commands.add_parser(name, help=command.help))
     args = parser.parse_args(argv)
     try:
-        return COMMANDS[args.command][0](args.root)
+        return COMMANDS[args.command].run(args)
     except (DataFileError, ReadmeError) as error:
         where = paths.DATA_IN_REPO if isinstance(error, DataFileError) else "README.md"
         return _fail([f"{where}: {error}"], f"{args.command} failed")

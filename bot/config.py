@@ -1,10 +1,12 @@
 """The service's settings, read from the environment once, checked all at once.
 
 A deployment with a missing secret or a mangled private key must not start
-and then fail on the first delivery: every problem is named in one message.
+and then fail on the first delivery: every problem is named in one message,
+and no message ever repeats a secret's value.
 """
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,10 +15,15 @@ from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_QUEUE_URL = f"sqlite:///{Path('var') / 'queue.db'}"
+_REPOSITORY = re.compile(r"\A[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+\Z")
 
 
-class ConfigError(ValueError):
-    """The environment cannot run the service; the message lists every problem."""
+class ConfigError(RuntimeError):
+    """The environment cannot run the service; the message lists every problem.
+
+    A RuntimeError, because gunicorn prints those as one clean line ("Error:
+    ...") and exits 1 when loading the app fails, instead of a traceback.
+    """
 
 
 @dataclass(frozen=True)
@@ -27,11 +34,14 @@ class Settings:
     app_private_key: str | None = field(default=None, repr=False)
     api_url: str = DEFAULT_API_URL
     queue_url: str = DEFAULT_QUEUE_URL
+    # The list's repository (owner/name): what ``reconcile`` looks at.
+    repository: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        """The settings, or ConfigError naming every missing or malformed variable."""
         env = os.environ if env is None else env
-        problems = []
+        problems: list[str] = []
         secret = env.get("GITHUB_WEBHOOK_SECRET", "")
         if not secret:
             problems.append(
@@ -42,11 +52,20 @@ class Settings:
         if not token and not app_id:
             problems.append(
                 "no GitHub credentials: set GITHUB_TOKEN, or GITHUB_APP_ID and "
-                "GITHUB_APP_PRIVATE_KEY"
+                "GITHUB_APP_PRIVATE_KEY (or GITHUB_APP_PRIVATE_KEY_FILE)"
             )
+        api_url = (env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
+        if not api_url.startswith(("https://", "http://")):
+            problems.append("GITHUB_API_URL must be an http(s) URL, e.g. https://api.github.com")
         queue_url = queue_url_from_env(env)
         if not queue_url.startswith(("sqlite:///", "redis://", "rediss://")):
             problems.append("QUEUE_URL must start with sqlite:/// or redis:// (or rediss://)")
+        repository = env.get("GITHUB_REPOSITORY") or None
+        if repository and not _REPOSITORY.match(repository):
+            problems.append(f"GITHUB_REPOSITORY must be owner/name, not {repository!r}")
+        port = env.get("PORT", "")
+        if port and not (port.isdigit() and 0 < int(port) < 65536):
+            problems.append(f"PORT must be a TCP port number (1-65535), not {port!r}")
         if problems:
             raise ConfigError("cannot start:\n" + "\n".join(f"- {p}" for p in problems))
         return cls(
@@ -54,8 +73,9 @@ class Settings:
             token=token,
             app_id=app_id,
             app_private_key=key,
-            api_url=(env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/"),
+            api_url=api_url,
             queue_url=queue_url,
+            repository=repository,
         )
 
 
@@ -65,14 +85,18 @@ def queue_url_from_env(env: Mapping[str, str]) -> str:
 
 
 def _app_settings(env: Mapping[str, str], problems: list[str]) -> tuple[int | None, str | None]:
-    raw_id, key = env.get("GITHUB_APP_ID", ""), env.get("GITHUB_APP_PRIVATE_KEY", "")
-    if not raw_id and not key:
+    raw_id = env.get("GITHUB_APP_ID", "")
+    key = _private_key_text(env, problems)
+    if not raw_id and key is None:
         return None, None
     if not raw_id.isdigit():
         problems.append("GITHUB_APP_ID must be the App's numeric id")
-    if not key:
-        problems.append("GITHUB_APP_PRIVATE_KEY is not set (the App's PEM private key)")
-    else:
+    if key is None:
+        problems.append(
+            "GITHUB_APP_PRIVATE_KEY is not set (the text of the App's .pem private key; "
+            "or GITHUB_APP_PRIVATE_KEY_FILE, its path)"
+        )
+    elif key:
         key = key.replace("\\n", "\n").strip() + "\n"
         try:
             load_pem_private_key(key.encode(), password=None)
@@ -82,3 +106,21 @@ def _app_settings(env: Mapping[str, str], problems: list[str]) -> tuple[int | No
                 "(expected the text of the .pem file GitHub gave you)"
             )
     return (int(raw_id) if raw_id.isdigit() else None), key or None
+
+
+def _private_key_text(env: Mapping[str, str], problems: list[str]) -> str | None:
+    """The PEM text from GITHUB_APP_PRIVATE_KEY or the file GITHUB_APP_PRIVATE_KEY_FILE names.
+
+    None when neither is set; "" when the file cannot be read (already reported).
+    """
+    text, path = env.get("GITHUB_APP_PRIVATE_KEY", ""), env.get("GITHUB_APP_PRIVATE_KEY_FILE", "")
+    if text and path:
+        problems.append("set GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_FILE, not both")
+    if text or not path:
+        return text or None
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else "not text"
+        problems.append(f"GITHUB_APP_PRIVATE_KEY_FILE {path!r} cannot be read ({reason})")
+        return ""

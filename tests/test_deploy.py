@@ -1,0 +1,184 @@
+"""The service as deployed: the Procfile's own command lines, real processes, real HTTP.
+
+gunicorn and the worker are started from the Procfile exactly as a platform
+starts them, against the GitHub stand-in and a SQLite queue file.
+"""
+
+import pytest
+from conftest import BOT_LOGIN, BOT_TOKEN, REPO, SECRET
+from processes import Service, clean_environment, seed, service_environment, wait_until
+from test_intake import PAPER, form_body
+
+from bot import procfile
+from bot.github_ops import STATUS_MARKER
+from bot.standin import Standin, payloads
+
+
+@pytest.fixture
+def service(standin: Standin, tmp_path) -> Service:
+    seed(standin)
+    queue = f"sqlite:///{tmp_path / 'queue.db'}"
+    service = Service(service_environment(standin, queue), log_dir=tmp_path)
+    try:
+        yield service
+    finally:
+        service.stop_all()
+
+
+def file_issue(standin: Standin, body: str) -> tuple[int, dict]:
+    number = standin.create_issue(
+        REPO, title="[Paper]: DVIS", body=body, user="carol", labels=["new paper"]
+    )
+    payload = payloads.payload(
+        "issues",
+        "opened",
+        repo=REPO,
+        base_url=standin.base_url,
+        issue_number=number,
+        issue_body=body,
+        sender="carol",
+    )
+    return number, payload
+
+
+def status_comment(standin: Standin, number: int) -> dict | None:
+    return next(
+        (c for c in standin.comments(REPO, number) if c["body"].startswith(STATUS_MARKER)), None
+    )
+
+
+def test_the_procfile_runs_gunicorn_on_port_and_a_worker():
+    processes = procfile.read()
+    assert set(processes) == {"web", "worker"}
+    assert processes["web"].startswith("gunicorn ")
+    assert "0.0.0.0:$PORT" in processes["web"]
+    assert "'bot.app:create_app()'" in processes["web"]
+    assert processes["worker"] == "python -m bot worker"
+
+
+def test_a_delivery_through_gunicorn_is_answered_at_once_and_its_job_completes(service, standin):
+    service.start("web")
+    service.start("worker")
+    health = service.wait_healthy()
+    assert health.body["queue"] == "reachable"
+
+    number, payload = file_issue(standin, form_body(PAPER))
+    answer = service.deliver("issues", payload, delivery="d-procfile-1")
+
+    assert answer.status == 202
+    assert answer.seconds < 1.0  # a generous bound: the job is not done in the request
+    comment = wait_until(lambda: status_comment(standin, number), "the status comment")
+    assert comment["user"]["login"] == BOT_LOGIN
+    assert "**Ready for review.**" in comment["body"]
+    wait_until(
+        lambda: set(standin.labels(REPO, number)) == {"new paper", "ready for review"},
+        "the labels",
+    )
+
+
+def test_each_delivery_and_each_job_log_one_structured_line_without_secrets(service, standin):
+    service.start("web")
+    service.start("worker")
+    service.wait_healthy()
+    number, payload = file_issue(standin, form_body(PAPER))
+    service.deliver("issues", payload, delivery="d-logged")
+
+    def job_line() -> dict | None:
+        jobs = [line for line in service.json_lines("worker") if line.get("job") == "delivery"]
+        return jobs[0] if jobs else None
+
+    job = wait_until(job_line, "the job's log line")
+    assert job["delivery"] == "d-logged"
+    assert (job["event"], job["action"], job["repository"], job["issue"]) == (
+        "issues",
+        "opened",
+        REPO,
+        number,
+    )
+    assert job["outcome"] == "done"
+    assert job["duration_ms"] >= 0
+    assert job["github_requests"] >= 3  # the data file, the comments, the comment, the labels
+    [delivery] = [line for line in service.json_lines("web") if line.get("msg") == "delivery"]
+    assert delivery["delivery"] == "d-logged"
+    assert (delivery["status"], delivery["issue"], delivery["repository"]) == (202, number, REPO)
+    assert "duration_ms" in delivery
+    for name in ("web", "worker"):
+        assert SECRET not in service.log(name)
+        assert BOT_TOKEN not in service.log(name)
+
+
+def test_a_redelivered_delivery_id_is_dropped(service, standin):
+    service.start("web")
+    service.wait_healthy()
+    _, payload = file_issue(standin, form_body(PAPER))
+    first = service.deliver("issues", payload, delivery="d-twice")
+    again = service.deliver("issues", payload, delivery="d-twice")
+    assert first.status == 202
+    assert (again.status, again.body["message"]) == (200, "duplicate delivery, ignored")
+    assert service.get("/healthz").body["pending_jobs"] == 1
+
+
+def test_a_job_queued_while_the_worker_is_down_runs_when_it_starts_again(service, standin):
+    service.start("web")
+    service.start("worker")
+    service.wait_healthy()
+    service.stop("worker")
+    assert "All workers have stopped." in service.log("worker")  # SIGTERM: a graceful stop
+    standin.clear_requests()
+
+    number, payload = file_issue(standin, form_body(PAPER))
+    assert service.deliver("issues", payload).status == 202
+    assert service.get("/healthz").body["pending_jobs"] == 1
+    assert standin.requests == []  # nobody works on it: it waits in the SQLite file
+
+    service.start("worker")
+    wait_until(lambda: status_comment(standin, number), "the status comment")
+    wait_until(lambda: service.get("/healthz").body["pending_jobs"] == 0, "an empty queue")
+
+
+# -- settings that cannot run the service ------------------------------------------------
+
+
+def run_until_exit(service: Service, name: str, timeout: float = 30) -> tuple[int, str]:
+    process = service.start(name)
+    try:
+        code = process.wait(timeout)
+    finally:
+        service.processes.pop(name, None)
+        if process.poll() is None:
+            procfile.stop(process)
+    return code, service.log(name)
+
+
+@pytest.mark.parametrize("name", ["web", "worker"])
+def test_without_a_webhook_secret_neither_process_starts(tmp_path, name):
+    env = clean_environment(GITHUB_TOKEN="tok-secret-1", QUEUE_URL=f"sqlite:///{tmp_path}/q.db")
+    code, output = run_until_exit(Service(env, log_dir=tmp_path), name)
+    assert code != 0
+    assert "Error: cannot start:" in output
+    assert "- GITHUB_WEBHOOK_SECRET is not set" in output
+    assert "Traceback" not in output
+    assert "tok-secret-1" not in output
+
+
+@pytest.mark.parametrize("name", ["web", "worker"])
+def test_a_malformed_private_key_is_named_and_never_printed(tmp_path, name):
+    key = "\n".join(
+        [
+            "-----BEGIN RSA PRIVATE KEY-----",
+            "c2VjcmV0LWtleS1tYXRlcmlhbA==",
+            "-----END RSA PRIVATE KEY-----",
+        ]
+    )
+    env = clean_environment(
+        GITHUB_WEBHOOK_SECRET="hook-secret-1",
+        GITHUB_APP_ID="123",
+        GITHUB_APP_PRIVATE_KEY=key,
+    )
+    service = Service(env, log_dir=tmp_path)
+    code, output = run_until_exit(service, name)
+    assert code != 0
+    assert "- GITHUB_APP_PRIVATE_KEY is not a PEM private key" in output
+    assert "c2VjcmV0LWtleS1tYXRlcmlhbA" not in output
+    assert "hook-secret-1" not in output
+    assert "Traceback" not in output

@@ -1,0 +1,156 @@
+"""The job queue: duplicates dropped, retries only for what may pass, SQLite and Redis alike."""
+
+import os
+import shutil
+import subprocess
+import uuid
+
+import pytest
+import redis
+import requests
+from conftest import REPO
+from github import GithubException, RateLimitExceededException
+from processes import Service, free_port, seed, service_environment, wait_until
+from test_deploy import file_issue, status_comment
+from test_intake import PAPER, form_body
+
+from bot import jobs
+
+
+def test_a_duplicate_delivery_is_answered_and_dropped(bot):
+    _, payload = bot.file_issue(form_body(PAPER))
+    assert bot.deliver("issues", payload, delivery="same-id").status_code == 202
+    bot.github.clear_requests()
+
+    again = bot.deliver("issues", payload, delivery="same-id")
+
+    assert (again.status_code, again.json["message"]) == (200, "duplicate delivery, ignored")
+    assert bot.github.requests == []
+    assert bot.deliver("issues", payload, delivery=str(uuid.uuid4())).status_code == 202
+
+
+@pytest.mark.parametrize(
+    ("error", "transient"),
+    [
+        (GithubException(502, {"message": "Bad Gateway"}), True),
+        (GithubException(429, {"message": "Too Many Requests"}), True),
+        (RateLimitExceededException(403, {"message": "API rate limit exceeded"}), True),
+        (requests.ConnectionError("refused"), True),
+        (requests.Timeout("read timed out"), True),
+        (GithubException(404, {"message": "Not Found"}), False),
+        (GithubException(422, {"message": "Validation Failed"}), False),
+        (GithubException(401, {"message": "Bad credentials"}), False),
+        (KeyError("issue"), False),
+    ],
+    ids=lambda value: type(value).__name__ if isinstance(value, Exception) else str(value),
+)
+def test_only_failures_that_may_pass_are_retried(error, transient):
+    assert jobs.is_transient(error) is transient
+
+
+def test_a_github_outage_schedules_a_retry_with_backoff(bot):
+    _, payload = bot.file_issue(form_body(PAPER))
+    bot.github.fail_next("5xx", count=20, path=r"/contents/")
+
+    assert bot.deliver("issues", payload).status_code == 202
+
+    [error] = bot.job_errors  # after PyGithub's own retries (about 7 s)
+    assert isinstance(error, requests.exceptions.RetryError)
+    assert "too many 502 error responses" in str(error)
+    bot.job_errors.clear()
+    [retry] = jobs.huey.scheduled()
+    assert retry.retries == jobs.RETRIES - 1
+    assert retry.retry_delay == jobs.RETRY_DELAY_SECONDS * jobs.RETRY_BACKOFF
+
+
+def test_a_permanent_failure_is_not_retried(bot):
+    payload = bot.payload("issues", "opened", issue_number=1, issue_body=form_body(PAPER))
+    payload["repository"]["full_name"] = "octo/no-such-repository"
+
+    assert bot.deliver("issues", payload).status_code == 202
+
+    [error] = bot.job_errors
+    assert isinstance(error, GithubException) and error.status == 404
+    bot.job_errors.clear()
+    assert jobs.huey.scheduled() == []
+
+
+# -- the queue's backends, as separate processes ---------------------------------------
+
+
+def test_healthz_and_deliveries_say_503_when_the_queue_is_unreachable(standin, tmp_path):
+    seed(standin)
+    closed = f"redis://127.0.0.1:{free_port()}/0"
+    service = Service(service_environment(standin, closed), log_dir=tmp_path)
+    try:
+        service.start("web")
+        health = wait_until(lambda: _answer_or_none(service, "/healthz"), "the web process")
+        assert (health.status, health.body["message"]) == (503, "queue unreachable")
+        _, payload = file_issue(standin, form_body(PAPER))
+        answer = service.deliver("issues", payload, delivery="d-down")
+        assert answer.status == 503
+        assert "job queue is unavailable" in answer.body["message"]
+    finally:
+        service.stop_all()
+
+
+def _answer_or_none(service: Service, path: str):
+    try:
+        return service.get(path)
+    except OSError:
+        return None
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A redis-server of the distribution's package on a loopback port, for this test only."""
+    server = shutil.which("redis-server")
+    if server is None:
+        if os.environ.get("CI"):
+            pytest.fail(
+                "redis-server is missing; .ci/run installs it (apt-get install redis-server)"
+            )
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    port = free_port()
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        client = redis.Redis(port=port)
+        wait_until(lambda: _pings(client), "redis-server to answer", timeout=15)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def _pings(client: redis.Redis) -> bool:
+    try:
+        return client.ping()
+    except redis.ConnectionError:
+        return False
+
+
+def test_redis_mode_runs_jobs_queued_while_no_worker_ran_and_drops_duplicates(
+    standin, tmp_path, redis_url
+):
+    seed(standin)
+    service = Service(service_environment(standin, "", REDIS_URL=redis_url), log_dir=tmp_path)
+    try:
+        service.start("web")
+        assert service.wait_healthy().body["queue"] == "reachable"
+        number, payload = file_issue(standin, form_body(PAPER))
+        assert service.deliver("issues", payload, delivery="d-redis").status == 202
+        duplicate = service.deliver("issues", payload, delivery="d-redis")
+        assert (duplicate.status, duplicate.body["message"]) == (200, "duplicate delivery, ignored")
+        assert service.get("/healthz").body["pending_jobs"] == 1
+
+        service.start("worker")
+        comment = wait_until(lambda: status_comment(standin, number), "the status comment")
+        assert "**Ready for review.**" in comment["body"]
+        assert len(standin.comments(REPO, number)) == 1
+    finally:
+        service.stop_all()
