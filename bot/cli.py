@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot import paths, service
+from bot import github_app, paths, service
 from bot.issue_form import form_problems, write_form
 from bot.papers import DataFileError, duplicate_pairs, load_papers, schema_problems
 from bot.table import ReadmeError, update_readme
@@ -109,6 +109,11 @@ COMMANDS = {
         service.reconcile,
         "complete what missed deliveries left undone on the open intake issues",
         service.add_reconcile_arguments,
+    ),
+    "app-link": Command(
+        github_app.app_link,
+        "print the link that registers the GitHub App from app-manifest.json",
+        github_app.add_app_link_arguments,
     ),
 }
 
