@@ -88,8 +88,10 @@ def add_to_list(data: str, readme: str, papers: list[Paper]) -> tuple[str, str]:
 @router.register("issue_comment", "created")
 def on_comment(event: router.Event, github: Github) -> None:
     payload = event.payload
+    if not _is_command_context(payload):
+        return
     command = parse_command(payload["comment"].get("body"))
-    if command is None or not _is_command_context(payload):
+    if command is None:
         return
     repo = github_ops.repository(github, payload)
     issue = repo.get_issue(payload["issue"]["number"])
@@ -109,9 +111,13 @@ def on_comment(event: router.Event, github: Github) -> None:
 def _is_command_context(payload: dict[str, Any]) -> bool:
     """An open submission issue (not a pull request), commented on by a person.
 
-    The bot's own comments never start with a command, and other bots' are ignored.
+    The bot's own comments never start with a command, and other bots' are ignored;
+    so is a delivery without the issue and comment objects (a hand-made one).
     """
-    issue, author = payload["issue"], payload["comment"]["user"]
+    issue, comment = payload.get("issue"), payload.get("comment")
+    if not isinstance(issue, dict) or not isinstance(comment, dict):
+        return False
+    author = comment.get("user") or {}
     labels = {label["name"] for label in issue.get("labels", [])}
     return (
         "pull_request" not in issue

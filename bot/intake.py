@@ -117,8 +117,13 @@ def state_label(assessment: Assessment) -> str:
 
 
 def is_submission(payload: dict[str, Any]) -> bool:
-    """An open issue filed through the form; our own label changes are not new submissions."""
-    issue = payload["issue"]
+    """An open issue filed through the form; our own label changes are not new submissions.
+
+    A delivery without an issue object (a signed but hand-made one) is none.
+    """
+    issue = payload.get("issue")
+    if not isinstance(issue, dict):
+        return False
     labels = {label["name"] for label in issue.get("labels", [])}
     if issue.get("state") != "open" or INTAKE_LABEL not in labels or "pull_request" in issue:
         return False

@@ -32,6 +32,8 @@ def added_papers(before: str, after: str) -> list[Paper]:
 @router.register("push")
 def on_push(event: router.Event, github: Github) -> None:
     payload = event.payload
+    if not isinstance(payload.get("repository"), dict):  # a hand-made delivery
+        return
     branch = github_ops.default_branch(payload)
     if payload.get("ref") != f"refs/heads/{branch}" or payload.get("deleted"):
         return
