@@ -37,9 +37,10 @@ _ESCAPE_TABLE = str.maketrans(_ESCAPES)
 _INVISIBLE = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _LINE_BREAKS = re.compile(r"\r\n?|\n|\u2028|\u2029")
 # A word joiner (U+2060) keeps GitHub from turning text into a mention or an
-# autolink without changing what a reader sees.
+# autolink without changing what a reader sees. Every "www." gets one: GitHub
+# links it after "_" too, which a regex counts as part of a word.
 _WORD_JOINER = "\u2060"
-_AUTOLINK_OR_MENTION = re.compile(r"@|:(?=//)|\bwww(?=\.)", re.IGNORECASE)
+_AUTOLINK_OR_MENTION = re.compile(r"@|:(?=//)|www(?=\.)", re.IGNORECASE)
 
 
 class ReadmeError(ValueError):
