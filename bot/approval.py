@@ -96,7 +96,13 @@ def on_comment(event: router.Event, github: Github) -> None:
     repo = github_ops.repository(github, payload)
     issue = repo.get_issue(payload["issue"]["number"])
     login = payload["comment"]["user"]["login"]
-    if _permission(repo, login) not in MAY_DECIDE:
+    try:
+        permission = _permission(repo, login)
+    except (GithubException, RequestException) as error:
+        step = "checking the commenter's permission"
+        issue.create_comment(failure_text(step, error, command.name))
+        return
+    if permission not in MAY_DECIDE:
         issue.create_comment(
             f"@{login} only maintainers (write access to this repository) can "
             f"`/{command.name}` a submission."
@@ -211,12 +217,13 @@ def _approve(
         issue.set_labels(*sorted(wanted))
 
 
-def failure_text(step: str, error: Exception) -> str:
+def failure_text(step: str, error: Exception, command: str = "approve") -> str:
     """What failed, in words a maintainer can act on (never a stack trace)."""
+    doing = "rejection" if command == "reject" else "approval"
     return (
-        f"The approval stopped while {step}: {_what_github_said(error)}, even after "
+        f"The {doing} stopped while {step}: {_what_github_said(error)}, even after "
         "retries. Nothing half-made blocks a new attempt: a maintainer can comment "
-        "`/approve` again."
+        f"`/{command}` again."
     )
 
 
