@@ -12,9 +12,15 @@ $(BIN)/activate: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(BIN)/activate
 
+# With GitHub credentials in the environment: the real service (web + worker).
+# Without: the sandbox, the same service against a local GitHub stand-in.
 run: $(BIN)/activate
-	$(BIN)/python -m bot render
 	$(BIN)/python -m bot check
+	@if [ -n "$$GITHUB_TOKEN$$GITHUB_APP_ID" ]; then \
+		$(BIN)/python -m bot serve; \
+	else \
+		$(BIN)/python -m bot sandbox; \
+	fi
 
 test: $(BIN)/activate
 	$(BIN)/ruff check .

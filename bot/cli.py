@@ -1,4 +1,8 @@
-"""``python -m bot``: the commands a maintainer (and the list's CI) runs on a checkout."""
+"""``python -m bot``: the list's commands (render, check, form) and the service's.
+
+The list's CI runs ``check``; a deployment runs ``worker`` (and gunicorn, see
+the Procfile); a developer runs ``sandbox`` and drives it with ``send``.
+"""
 
 import argparse
 import sys
@@ -6,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot import github_app, paths, service
+from bot import github_app, paths, sandbox, send, service
 from bot.issue_form import form_problems, write_form
 from bot.papers import DataFileError, duplicate_pairs, load_papers, schema_problems
 from bot.table import ReadmeError, update_readme
@@ -109,6 +113,17 @@ COMMANDS = {
         service.reconcile,
         "complete what missed deliveries left undone on the open intake issues",
         service.add_reconcile_arguments,
+    ),
+    "sandbox": Command(
+        sandbox.sandbox,
+        "run the service against a local GitHub stand-in seeded from this checkout; "
+        "`sandbox show N` prints issue N's comments and pull request",
+        sandbox.add_arguments,
+    ),
+    "send": Command(
+        send.send,
+        "sign and post a webhook delivery to a running bot (sandbox or any deployment)",
+        send.add_arguments,
     ),
     "app-link": Command(
         github_app.app_link,
