@@ -51,7 +51,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         if event == "ping":
             return answer(200, "pong")
         action = payload.get("action")
-        if not router.handlers_for(event, action):
+        if not isinstance(action, str | None) or not router.handlers_for(event, action):
             return answer(200, f"ignored: the bot does not handle {event}.{action or ''}")
         delivery = request.headers.get("X-GitHub-Delivery", "")
         return enqueue(event, payload, delivery)
@@ -105,11 +105,14 @@ def log_webhook(response: Response) -> None:
 
 
 def signature_is_valid(secret: bytes, body: bytes, header: str | None) -> bool:
-    """HMAC-SHA256 of the raw body, compared in constant time."""
+    """HMAC-SHA256 of the raw body, compared in constant time.
+
+    Compared as bytes: ``compare_digest`` refuses str with non-ASCII characters.
+    """
     if not header or not header.startswith("sha256="):
         return False
     expected = "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, header)
+    return hmac.compare_digest(expected.encode(), header.encode())
 
 
 def read_payload(body: bytes, mimetype: str) -> dict[str, Any] | None:
