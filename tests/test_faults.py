@@ -8,14 +8,21 @@ no failure comment; a failure that persists must end with one comment naming
 the step and nothing that blocks the next ``/approve``.
 """
 
+import os
 import re
+import signal
+from datetime import timedelta
 
 import pytest
 from conftest import REPO
 from github import RateLimitExceededException
+from processes import Service, seed, service_environment, wait_until
 from test_approval import bot_comments, comment, submit
+from test_deploy import file_issue, status_comment
+from test_intake import PAPER, form_body
 
 from bot.intake import branch_for
+from bot.standin import payloads
 
 # The approval makes 11 requests (test_approval.py asserts their shape).
 REQUESTS = range(11)
@@ -191,3 +198,85 @@ def test_a_lost_answer_to_the_pull_request_comment_does_not_post_it_twice(bot):
     pull = assert_one_pull_on_main(bot, number)
     opened = f"Opened pull request #{pull['number']}: {pull['html_url']}"
     assert bot_comments(bot, number).count(opened) == 1
+
+
+# -- a worker killed mid-approval ------------------------------------------------------------
+
+
+@pytest.fixture
+def service(standin, tmp_path) -> Service:
+    """web and worker from the Procfile, against the stand-in, with a SQLite queue."""
+    seed(standin)
+    queue = f"sqlite:///{tmp_path / 'queue.db'}"
+    service = Service(service_environment(standin, queue), log_dir=tmp_path)
+    try:
+        yield service
+    finally:
+        service.stop_all()
+
+
+def reconciled(service: Service) -> int:
+    """How many reconcile passes the worker has finished."""
+    return sum(line.get("job") == "reconcile" for line in service.json_lines("worker"))
+
+
+def kill(service: Service, name: str) -> None:
+    """SIGKILL, as an out-of-memory kill or a lost machine does: no graceful stop."""
+    process = service.processes.pop(name)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(10)
+
+
+def age(standin, by: timedelta) -> None:
+    """Everything on the stand-in happened ``by`` earlier (the worker stayed down that long)."""
+    with standin.world.lock:
+        for repo in standin.world.repos.values():
+            for item in [*repo.issues.values(), *repo.comments.values()]:
+                item.created_at -= by
+                item.updated_at -= by
+
+
+def test_a_worker_killed_mid_approval_and_started_again_ends_with_one_pull_request(
+    service, standin
+):
+    """The job dies with the worker after the branch exists and before the PR; the
+    reconcile pass at the next start-up finds the unanswered /approve and completes it."""
+    service.start("web")
+    service.start("worker")
+    service.wait_healthy()
+    wait_until(lambda: reconciled(service) >= 1, "the start-up reconcile")
+    number, opened = file_issue(standin, form_body(PAPER))
+    assert service.deliver("issues", opened).status == 202
+    wait_until(lambda: status_comment(standin, number), "the status comment")
+
+    standin.set_permission(REPO, "alice", "write")
+    standin.fail_next("timeout", method="POST", path=r"/pulls$", seconds=20)  # GitHub hangs
+    standin.add_comment(REPO, number, "/approve", user="alice")
+    approve = payloads.payload(
+        "issue_comment",
+        "created",
+        repo=REPO,
+        base_url=standin.base_url,
+        issue_number=number,
+        issue_labels=standin.labels(REPO, number),
+        comment_body="/approve",
+        sender="alice",
+    )
+    assert service.deliver("issue_comment", approve).status == 202
+    wait_until(lambda: standin.branch(REPO, branch_for(number)), "the branch")
+    kill(service, "worker")
+    assert standin.pulls(REPO) == []
+
+    standin.faults.clear()
+    age(standin, timedelta(minutes=5))  # older than the reconcile's grace
+    passes = reconciled(service)
+    service.start("worker")
+    wait_until(lambda: reconciled(service) > passes, "the reconcile after the restart")
+    pulls = standin.pulls(REPO)
+    assert [(p["head"]["ref"], p["state"]) for p in pulls] == [(branch_for(number), "open")]
+    head = standin.branch(REPO, branch_for(number))
+    assert standin.commit(REPO, head).parents == (standin.branch(REPO, "main"),)
+    opened_comments = [
+        c["body"] for c in standin.comments(REPO, number) if c["body"].startswith("Opened pull")
+    ]
+    assert opened_comments == [f"Opened pull request #{pulls[0]['number']}: {pulls[0]['html_url']}"]
