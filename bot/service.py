@@ -45,6 +45,7 @@ def worker(args: argparse.Namespace) -> int:
         periodic=True,
         graceful_signal="TERM",  # platforms send SIGTERM and wait: let running jobs finish
         shutdown_timeout=25,
+        max_delay=1.0,  # an idle worker looks at a SQLite queue every second, not every 10
     )
     consumer.run()
     return 0
