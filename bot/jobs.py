@@ -63,33 +63,33 @@ def pending_jobs() -> int:
 # -- duplicate deliveries ----------------------------------------------------------
 
 
-def first_delivery(delivery_id: str) -> bool:
+def first_delivery(delivery_id: str, queue: Huey = huey) -> bool:
     """Remember a delivery id atomically; False when it was seen before.
 
     GitHub may deliver the same event twice (same ``X-GitHub-Delivery``);
     handlers are idempotent, but a duplicate need not cost a job at all.
     """
     key, stamp = f"delivery:{delivery_id}", str(int(time.time())).encode()
-    if isinstance(huey.storage, SqliteStorage):  # no TTL there: forget_old_deliveries prunes
-        return huey.storage.put_if_empty(key, stamp)
-    return huey.storage.put_if_empty(key, stamp, ttl=int(DELIVERY_MEMORY.total_seconds()))
+    if isinstance(queue.storage, SqliteStorage):  # no TTL there: forget_old_deliveries prunes
+        return queue.storage.put_if_empty(key, stamp)
+    return queue.storage.put_if_empty(key, stamp, ttl=int(DELIVERY_MEMORY.total_seconds()))
 
 
-def forget_delivery(delivery_id: str) -> None:
+def forget_delivery(delivery_id: str, queue: Huey = huey) -> None:
     """Let a redelivery through after the first attempt could not be queued."""
-    huey.storage.delete_data(f"delivery:{delivery_id}")
+    queue.storage.delete_data(f"delivery:{delivery_id}")
 
 
-def forget_old_deliveries() -> int:
+def forget_old_deliveries(queue: Huey = huey) -> int:
     """Drop remembered delivery ids older than DELIVERY_MEMORY (SQLite keeps them otherwise)."""
-    if not isinstance(huey.storage, SqliteStorage):
+    if not isinstance(queue.storage, SqliteStorage):
         return 0
     cutoff = int(time.time() - DELIVERY_MEMORY.total_seconds())
-    with huey.storage.db(commit=True) as cursor:
+    with queue.storage.db(commit=True) as cursor:
         cursor.execute(
             "delete from kv where queue = ? and key like 'delivery:%' "
             "and cast(value as integer) < ?",
-            (huey.storage.name, cutoff),
+            (queue.storage.name, cutoff),
         )
         return cursor.rowcount
 

@@ -64,10 +64,11 @@ def test_an_app_answers_opens_the_pr_and_fetches_its_token_once(app_service, sta
     service.start("worker")
     service.wait_healthy()
     # Jobs running at once may each fetch a token; the start-up reconcile goes first here.
-    wait_until(
-        lambda: any(line.get("job") == "reconcile" for line in service.json_lines("worker")),
+    reconciled = wait_until(
+        lambda: [line for line in service.json_lines("worker") if line.get("job") == "reconcile"],
         "the start-up reconcile",
     )
+    assert reconciled[0]["outcome"] == "done"  # it found the installation of the repository
 
     number, opened = file_issue(standin, form_body({**PAPER, "year": "twenty"}))
     opened["installation"] = {"id": INSTALLATION_ID, "node_id": "I_1"}

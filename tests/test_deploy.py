@@ -4,12 +4,17 @@ gunicorn and the worker are started from the Procfile exactly as a platform
 starts them, against the GitHub stand-in and a SQLite queue file.
 """
 
+import os
+import signal
+import subprocess
+import sys
+
 import pytest
 from conftest import BOT_LOGIN, BOT_TOKEN, REPO, SECRET
 from processes import Service, clean_environment, seed, service_environment, wait_until
 from test_intake import PAPER, form_body
 
-from bot import procfile
+from bot import paths, procfile
 from bot.github_ops import STATUS_MARKER
 from bot.standin import Standin, payloads
 
@@ -182,3 +187,31 @@ def test_a_malformed_private_key_is_named_and_never_printed(tmp_path, name):
     assert "c2VjcmV0LWtleS1tYXRlcmlhbA" not in output
     assert "hook-secret-1" not in output
     assert "Traceback" not in output
+
+
+def test_serve_runs_both_procfile_processes_until_interrupted(standin, tmp_path):
+    seed(standin)
+    service = Service(
+        service_environment(standin, f"sqlite:///{tmp_path / 'queue.db'}"), log_dir=tmp_path
+    )
+    env = procfile.environment({**service.env, "PORT": str(service.port)})
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve"],
+        cwd=paths.ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        service.processes["serve"] = serve
+        service.wait_healthy()
+        number, payload = file_issue(standin, form_body(PAPER))
+        assert service.deliver("issues", payload).status == 202
+        wait_until(lambda: status_comment(standin, number), "the status comment")
+        os.kill(serve.pid, signal.SIGINT)
+        assert serve.wait(30) == 0
+    finally:
+        service.processes.pop("serve", None)
+        if serve.poll() is None:
+            procfile.stop(serve)

@@ -29,6 +29,20 @@ def test_a_duplicate_delivery_is_answered_and_dropped(bot):
     assert bot.deliver("issues", payload, delivery=str(uuid.uuid4())).status_code == 202
 
 
+def test_sqlite_forgets_delivery_ids_after_a_week_and_not_before(tmp_path):
+    queue = jobs.make_queue(f"sqlite:///{tmp_path / 'queue.db'}")
+    assert jobs.first_delivery("recent", queue)
+    assert not jobs.first_delivery("recent", queue)
+    queue.storage.put_if_empty("delivery:old", b"1000")  # remembered in 1970
+    queue.storage.put_if_empty("unrelated", b"1000")
+
+    assert jobs.forget_old_deliveries(queue) == 1
+
+    assert jobs.first_delivery("old", queue)
+    assert not jobs.first_delivery("recent", queue)
+    assert queue.storage.has_data_for_key("unrelated")
+
+
 @pytest.mark.parametrize(
     ("error", "transient"),
     [
