@@ -90,11 +90,18 @@ def milliseconds_since(start: float) -> float:
 
 
 def delivery_fields(event_name: str, payload: dict[str, Any]) -> dict[str, Any]:
-    """What identifies a delivery in the logs: event, action, repository, issue."""
-    issue = payload.get("issue") or payload.get("pull_request") or {}
+    """What identifies a delivery in the logs: event, action, repository, issue.
+
+    Read defensively: a signed payload may still have any shape.
+    """
+    issue = _object(payload.get("issue")) or _object(payload.get("pull_request"))
     return {
         "event": event_name,
         "action": payload.get("action"),
-        "repository": (payload.get("repository") or {}).get("full_name"),
-        "issue": issue.get("number") if isinstance(issue, dict) else None,
+        "repository": _object(payload.get("repository")).get("full_name"),
+        "issue": issue.get("number"),
     }
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}

@@ -98,3 +98,17 @@ def test_settings_never_show_secrets():
     settings = Settings.from_env({"GITHUB_WEBHOOK_SECRET": SECRET, "GITHUB_TOKEN": "tok-123"})
     assert SECRET not in repr(settings)
     assert "tok-123" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"action": "opened", "repository": "octo/awesome-vis", "issue": 7},
+        {"action": "opened", "repository": ["x"], "issue": {"number": [1]}},
+        {"action": "opened", "pull_request": "x", "issue": None},
+    ],
+    ids=["strings", "lists", "nulls"],
+)
+def test_odd_shapes_where_objects_belong_are_logged_without_a_500(bot, payload):
+    response = post(bot, json.dumps(payload).encode())
+    assert response.status_code < 500
