@@ -202,7 +202,10 @@ _ARXIV = re.compile(
 
 def paper_key(url: str) -> str:
     """One key per paper whatever form its link takes (arXiv abs/pdf/version, www, slash)."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # e.g. a "[" in the host ("Invalid IPv6 URL"): text, not a link
+        return url.strip()
     host = (parts.hostname or "").lower().removeprefix("www.")
     path = parts.path.rstrip("/")
     arxiv = _ARXIV.match(f"{host}{path}".lower())

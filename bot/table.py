@@ -68,7 +68,10 @@ _URL_SAFE = "!#$%&'*+,-./:;=?@_~[]"
 
 
 def is_http_url(url: str) -> bool:
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # e.g. a "[" in the host ("Invalid IPv6 URL")
+        return False
     return parts.scheme in {"http", "https"} and bool(parts.hostname)
 
 
