@@ -124,7 +124,14 @@ class _Dumper(yaml.SafeDumper):
     """Block style, multi-line text as ``|`` literals, keys in schema order."""
 
 
+# YAML 1.1's other line breaks: PyYAML writes them raw and reads U+0085 back as
+# a space, so a text holding one is double-quoted, where they are escaped.
+_OTHER_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
 def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.Node:
+    if any(mark in text for mark in _OTHER_BREAKS):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", text, style='"')
     style = "|" if "\n" in text else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 
