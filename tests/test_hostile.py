@@ -77,7 +77,8 @@ def check_answer(text: str) -> None:
     """What no status text may ever hold, whatever the issue said."""
     text = text.removeprefix(STATUS_MARKER + "\n")
     shapes = table_shapes(text)
-    pipe_lines = [line for line in text.splitlines() if line.startswith("|")]
+    # CommonMark ends lines at \n and \r only; splitlines() would also split at U+0085.
+    pipe_lines = [line for line in re.split(r"\r\n?|\n", text) if line.startswith("|")]
     if "**Ready for review.**" in text:
         assert shapes == [[COLUMNS, COLUMNS]], shapes
         assert len(pipe_lines) == 3, pipe_lines
@@ -403,6 +404,7 @@ VALUES = {
     "url-internationalised-host": ("paper_url", "https://例え.jp/paper", NOT_VALID),
     "url-internationalised-host-in-punycode": ("paper_url", "https://xn--r8jz45g.jp/p", READY),
     "url-with-closing-parenthesis": ("paper_url", "https://example.org/a_(b))", READY),
+    "url-with-a-bracket-in-the-host": ("paper_url", "http://a.example[", NOT_VALID),
     "arxiv-abs": ("paper_url", "https://arxiv.org/abs/2303.06674", LISTED_ARXIV),
     "arxiv-abs-version": ("paper_url", "https://arxiv.org/abs/2303.06674v3", LISTED_ARXIV),
     "arxiv-pdf": ("paper_url", "https://arxiv.org/pdf/2303.06674", LISTED_ARXIV),
@@ -436,6 +438,17 @@ def test_values(bot, field_id, value, expected):
         assert f"- **{LABELS[field_id]}**: {expected}" in text
     else:
         assert READY in text
+
+
+@pytest.mark.parametrize("mark", ["\x85", "\u2028", "\u2029"], ids=["NEL", "LS", "PS"])
+def test_yaml_line_breaks_in_a_title_reach_the_data_file_verbatim(bot, mark):
+    """What the maintainer approved is what the pull request stores, character for character."""
+    title = f"Segment{mark}Anything in Video"
+    number = submit(bot, {**PAPER, "title": title})
+    comment(bot, number, "/approve")
+    data = bot.github.file(REPO, "data/papers.yaml", ref=f"paper/issue-{number}").decode()
+    assert load_papers(data)[0]["title"] == title
+    assert dump_papers(load_papers(data)) == data
 
 
 # -- events: what must not make the bot act -------------------------------------------------
