@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from flask import Flask, Response, g, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from bot import jobs, observe, router
 from bot.config import Settings
@@ -63,6 +63,14 @@ def create_app(settings: Settings | None = None) -> Flask:
         except Exception as error:  # any failure of the queue's backend means "unreachable"
             return answer(503, "queue unreachable", queue=type(error).__name__)
         return answer(200, "ok", queue="reachable", pending_jobs=pending)
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(error: RequestEntityTooLarge) -> tuple[Response, int]:
+        return answer(
+            413,
+            f"the body is over {MAX_BODY_BYTES:,} bytes, more than any delivery of the events "
+            "this bot handles; nothing was read",
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[Response, int]:

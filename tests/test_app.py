@@ -61,6 +61,7 @@ def test_an_oversized_body_gets_413_before_it_is_read(bot):
     body = b"{" + b" " * MAX_BODY_BYTES + b"}"
     response = post(bot, body)
     assert response.status_code == 413
+    assert response.json["message"].startswith("the body is over 1,048,576 bytes")
     assert bot.github.requests == []
 
 

@@ -196,7 +196,8 @@ DOOR = {
     "nested-array-bomb-100k": Delivery(DEEP_ARRAYS, NOT_AN_OBJECT),
     "nested-object-bomb-100k": Delivery(DEEP_OBJECTS, NOT_AN_OBJECT),
     "one-byte-over-the-limit": Delivery(
-        b"{" + b" " * (MAX_BODY_BYTES - 1) + b"}", (413, "exceeds the capacity limit")
+        b"{" + b" " * (MAX_BODY_BYTES - 1) + b"}",
+        (413, "more than any delivery of the events this bot handles"),
     ),
     "form-encoded": Delivery(form(payload=HARMLESS_JSON.decode()), QUEUED, content_type=FORM),
     "form-encoded-without-payload-field": Delivery(
