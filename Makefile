@@ -30,6 +30,8 @@ test: $(BIN)/activate
 
 bench: $(BIN)/activate
 	$(BIN)/python bench/render_scale.py
+	$(BIN)/python bench/approval.py
+	$(BIN)/python bench/webhook_ack.py
 
 clean:
 	rm -rf $(VENV)
