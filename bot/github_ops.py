@@ -80,19 +80,21 @@ def find_status_comment(github: Github, issue: Issue) -> IssueComment | None:
     Anyone can paste the marker, so the comment must also be the bot's own.
     """
     for comment in issue.get_comments():
-        if comment.body.startswith(STATUS_MARKER) and is_own(github, comment.user):
+        if comment.body.startswith(STATUS_MARKER) and is_own(
+            github, comment.user.login, comment.user.type
+        ):
             return comment
     return None
 
 
-def is_own(github: Github, user: Any) -> bool:
+def is_own(github: Github, login: str, user_type: str) -> bool:
     """Whether a comment's author is this bot: an App, or the token's own account."""
-    if user.type == "Bot":
+    if user_type == "Bot":
         return True
     auth = github.requester.auth
     if not isinstance(auth, Auth.Token):
         return False
-    return user.login == _login_of(github.requester.base_url, auth.token)
+    return login == _login_of(github.requester.base_url, auth.token)
 
 
 @cache

@@ -22,7 +22,6 @@ does not race the deliveries still in the queue.
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
 from typing import Any
 
 from github import Auth, Github, GithubIntegration
@@ -124,8 +123,7 @@ def _replay(github: Github, target: str, name: str, payload: Json, reason: str) 
 
 def _is_own(github: Github, comment: Json) -> bool:
     user = comment.get("user") or {}
-    author = SimpleNamespace(login=user.get("login"), type=user.get("type"))
-    return github_ops.is_own(github, author)
+    return github_ops.is_own(github, user.get("login", ""), user.get("type", ""))
 
 
 def _time(stamp: str) -> datetime:
