@@ -112,3 +112,17 @@ def bot(standin: Standin, monkeypatch: pytest.MonkeyPatch) -> Iterator[Bot]:
         jobs.huey.disconnect_signal(collect, SIGNAL_ERROR)
         jobs.huey.immediate = False
     assert not errors, f"a job raised: {errors!r}"
+
+
+@pytest.fixture
+def service(standin: Standin, tmp_path):
+    """web and worker started from the Procfile, against the stand-in, with a SQLite queue."""
+    from processes import Service, seed, service_environment  # processes imports conftest
+
+    seed(standin)
+    queue = f"sqlite:///{tmp_path / 'queue.db'}"
+    service = Service(service_environment(standin, queue), log_dir=tmp_path)
+    try:
+        yield service
+    finally:
+        service.stop_all()

@@ -19,17 +19,6 @@ from bot.github_ops import STATUS_MARKER
 from bot.standin import Standin, payloads
 
 
-@pytest.fixture
-def service(standin: Standin, tmp_path) -> Service:
-    seed(standin)
-    queue = f"sqlite:///{tmp_path / 'queue.db'}"
-    service = Service(service_environment(standin, queue), log_dir=tmp_path)
-    try:
-        yield service
-    finally:
-        service.stop_all()
-
-
 def file_issue(standin: Standin, body: str) -> tuple[int, dict]:
     number = standin.create_issue(
         REPO, title="[Paper]: DVIS", body=body, user="carol", labels=["new paper"]

@@ -16,7 +16,7 @@ from datetime import timedelta
 import pytest
 from conftest import REPO
 from github import RateLimitExceededException
-from processes import Service, seed, service_environment, wait_until
+from processes import Service, wait_until
 from test_approval import bot_comments, comment, submit
 from test_deploy import file_issue, status_comment
 from test_intake import PAPER, form_body
@@ -201,18 +201,6 @@ def test_a_lost_answer_to_the_pull_request_comment_does_not_post_it_twice(bot):
 
 
 # -- a worker killed mid-approval ------------------------------------------------------------
-
-
-@pytest.fixture
-def service(standin, tmp_path) -> Service:
-    """web and worker from the Procfile, against the stand-in, with a SQLite queue."""
-    seed(standin)
-    queue = f"sqlite:///{tmp_path / 'queue.db'}"
-    service = Service(service_environment(standin, queue), log_dir=tmp_path)
-    try:
-        yield service
-    finally:
-        service.stop_all()
 
 
 def reconciled(service: Service) -> int:
