@@ -210,6 +210,9 @@ def _approve(
     steps.append("commenting on the issue")
     verb = "Opened" if created else "Updated"
     issue.create_comment(f"{verb} pull request #{pull.number}: {pull.html_url}")
+    steps.append("updating the status comment")
+    status = intake.status_text(assessment, approved_pull=pull.number, approver=approver)
+    github_ops.show_status(github, issue, status)
     steps.append("labelling the issue")
     labels = {label.name for label in issue.labels}
     wanted = (labels - intake.STATE_LABELS) | {intake.APPROVED}

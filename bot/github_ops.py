@@ -24,6 +24,10 @@ from bot.config import Settings
 
 STATUS_MARKER = "<!-- awesome-vis-bot:status -->"
 
+# urllib3 leaves PATCH out of its retried methods, and GithubRetry adds only
+# GET and POST; every PATCH the bot sends sets values, so repeating it is safe.
+RETRIED_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
+
 # Requests wait at most this long for GitHub; a retry follows a timeout.
 TIMEOUT_SECONDS = 15
 
@@ -39,7 +43,9 @@ def client(settings: Settings, installation_id: int | None = None) -> Github:
         auth=_auth(settings, installation_id),
         base_url=settings.api_url,
         timeout=TIMEOUT_SECONDS,
-        retry=GithubRetry(total=4, backoff_factor=0.5, max_rate_limit_wait=120),
+        retry=GithubRetry(
+            total=4, backoff_factor=0.5, max_rate_limit_wait=120, allowed_methods=RETRIED_METHODS
+        ),
         seconds_between_requests=None,
         seconds_between_writes=None,
         per_page=100,

@@ -75,18 +75,25 @@ def _already_listed(paper: Paper) -> str:
     )
 
 
-def status_text(assessment: Assessment, *, approved_pull: int | None = None) -> str:
+def status_text(
+    assessment: Assessment, *, approved_pull: int | None = None, approver: str | None = None
+) -> str:
     """The status comment's Markdown (the hidden marker is added by github_ops).
 
-    ``approved_pull``: an open pull request made from an earlier, approved
-    version of this issue, which an edit does not change by itself.
+    ``approved_pull``: the issue's open pull request. With ``approver``, it was
+    just made from this very version; without, it holds an earlier approved
+    version, which an edit of the issue does not change by itself.
     """
     if not assessment.ok:
         return _needs_changes(assessment.errors)
-    parts = [
-        "**Ready for review.** This is the row the table will show:",
-        render_table([assessment.paper]).rstrip("\n"),
-    ]
+    row = render_table([assessment.paper]).rstrip("\n")
+    if approved_pull is not None and approver is not None:
+        return (
+            f"**Approved** by `{approver}`: pull request #{approved_pull} adds this row.\n\n"
+            f"{row}\n\nAn edit of the issue from now on reaches the pull request only with a "
+            "new `/approve`.\n"
+        )
+    parts = ["**Ready for review.** This is the row the table will show:", row]
     if approved_pull is not None:
         parts.append(
             f"The issue was edited after approval: pull request #{approved_pull} still holds "

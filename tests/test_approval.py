@@ -101,6 +101,12 @@ def test_a_maintainers_approve_opens_one_pull_request_adding_the_paper(bot):
 
     assert f"Opened pull request #{pull['number']}: {pull['html_url']}" in bot_comments(bot, number)
     assert set(bot.github.labels(REPO, number)) == {"new paper", "approved"}
+    status = [body for body in bot_comments(bot, number) if body.startswith("<!--")]
+    assert len(status) == 1
+    assert (
+        f"**Approved** by `{MAINTAINER}`: pull request #{pull['number']} adds this row."
+        in (status[0])
+    )
 
 
 @pytest.mark.parametrize("role", ["read", "triage", "none"])
@@ -263,8 +269,9 @@ def test_command_grammar(body, command):
     assert parse_command(body) == command
 
 
-def test_the_approval_uses_eleven_github_requests(bot):
-    """Permission, issue, branch, two files, tree, commit, ref, pull, comment, labels."""
+def test_the_approval_uses_thirteen_github_requests(bot):
+    """Permission, branch, data, issue, README, tree, commit, ref, pull, comment,
+    the status comment found and edited, labels."""
     number = submit(bot)
     bot.github.clear_requests()
     comment(bot, number, "/approve")
@@ -279,5 +286,7 @@ def test_the_approval_uses_eleven_github_requests(bot):
         ("POST", 201),
         ("POST", 201),
         ("POST", 201),
+        ("GET", 200),
+        ("PATCH", 200),
         ("PUT", 200),
     ]

@@ -21,11 +21,12 @@ from test_approval import bot_comments, comment, submit
 from test_deploy import file_issue, status_comment
 from test_intake import PAPER, form_body
 
+from bot.github_ops import STATUS_MARKER
 from bot.intake import branch_for
 from bot.standin import payloads
 
-# The approval makes 11 requests (test_approval.py asserts their shape).
-REQUESTS = range(11)
+# The approval makes 13 requests (test_approval.py asserts their shape).
+REQUESTS = range(13)
 
 TRANSIENT = {
     "502": {"kind": "5xx"},
@@ -35,23 +36,25 @@ TRANSIENT = {
     "secondary-rate-limit": {"kind": "secondary_rate_limit", "seconds": 0},
 }
 
-# What the failure comment says the approval was doing, by the request's path.
+# What the failure comment says the approval was doing, by the request's method and path.
 STEPS = [
-    (r"/collaborators/[^/]+/permission$", "checking the commenter's permission"),
-    (r"/branches/main$", "reading the head of main"),
-    (r"/contents/data/papers\.yaml$", "reading data/papers.yaml"),
-    (r"/issues/\d+$", "reading the issue"),
-    (r"/contents/README\.md$", "reading README.md"),
-    (r"/git/(trees|commits)$", "writing the commit"),
-    (r"/git/refs$", "pointing the branch {branch} at the commit"),
-    (r"/pulls$", "opening the pull request"),
-    (r"/issues/\d+/comments$", "commenting on the issue"),
-    (r"/issues/\d+/labels$", "labelling the issue"),
+    (r"GET .*/collaborators/[^/]+/permission$", "checking the commenter's permission"),
+    (r"GET .*/branches/main$", "reading the head of main"),
+    (r"GET .*/contents/data/papers\.yaml$", "reading data/papers.yaml"),
+    (r"GET .*/issues/\d+$", "reading the issue"),
+    (r"GET .*/contents/README\.md$", "reading README.md"),
+    (r"POST .*/git/(trees|commits)$", "writing the commit"),
+    (r"POST .*/git/refs$", "pointing the branch {branch} at the commit"),
+    (r"POST .*/pulls$", "opening the pull request"),
+    (r"POST .*/issues/\d+/comments$", "commenting on the issue"),
+    (r"(GET .*/issues/\d+/comments|PATCH .*/issues/comments/\d+)$", "updating the status comment"),
+    (r"PUT .*/issues/\d+/labels$", "labelling the issue"),
 ]
 
 
-def step_of(path: str, number: int) -> str:
-    step = next(step for pattern, step in STEPS if re.search(pattern, path))
+def step_of(method: str, path: str, number: int) -> str:
+    request = f"{method} {path}"
+    step = next(step for pattern, step in STEPS if re.search(pattern, request))
     return step.format(branch=branch_for(number))
 
 
@@ -67,10 +70,17 @@ def second_submission(bot) -> tuple[int, list[tuple[str, str]]]:
     logged = bot.github.requests
     assert len(logged) == len(REQUESTS), logged
     second = submit(bot, {**PAPER_TWO})
-    same = [
-        (r.method, re.sub(rf"/issues/{first}(?=/|$)", f"/issues/{second}", r.path)) for r in logged
-    ]
+    status_id = next(
+        c["id"] for c in bot.github.comments(REPO, second) if c["body"].startswith(STATUS_MARKER)
+    )
+    same = [(r.method, _for_second(r.path, first, second, status_id)) for r in logged]
     return second, same
+
+
+def _for_second(path: str, first: int, second: int, status_id: int) -> str:
+    """The first approval's request path as the second approval makes it."""
+    path = re.sub(rf"/issues/{first}(?=/|$)", f"/issues/{second}", path)
+    return re.sub(r"/issues/comments/\d+$", f"/issues/comments/{status_id}", path)
 
 
 PAPER_TWO = {
@@ -133,7 +143,7 @@ def test_a_lasting_failure_of_any_request_is_explained_and_a_later_approve_succe
     fail(bot, request, 20, "primary_rate_limit", seconds=3600)
     comment(bot, number, "/approve")
     assert failed_answers(bot, request) >= 1
-    step = step_of(request[1], number)
+    step = step_of(*request, number)
     if step == "commenting on the issue":
         # Nowhere to say it: the job fails as transient and the queue tries again later.
         assert [isinstance(e, RateLimitExceededException) for e in bot.job_errors] == [True]
@@ -146,7 +156,11 @@ def test_a_lasting_failure_of_any_request_is_explained_and_a_later_approve_succe
             "request ID 0000:0000:0000000:0000000:00000000.), even after retries. Nothing "
             "half-made blocks a new attempt: a maintainer can comment `/approve` again."
         ]
-    made_pull = step in {"commenting on the issue", "labelling the issue"}
+    made_pull = step in {
+        "commenting on the issue",
+        "updating the status comment",
+        "labelling the issue",
+    }
     assert len(pulls_from(bot, number)) == (1 if made_pull else 0)
 
     bot.github.faults.clear()  # GitHub is back; a maintainer approves again
@@ -192,7 +206,7 @@ def test_a_lost_answer_to_a_create_still_ends_with_one_pull_request(bot, target)
 )
 def test_a_lost_answer_to_the_pull_request_comment_does_not_post_it_twice(bot):
     number, requests = second_submission(bot)
-    request = next(r for r in requests if re.search(r"/comments$", r[1]))
+    request = next(r for r in requests if r[0] == "POST" and re.search(r"/comments$", r[1]))
     fail(bot, request, 1, "lost_response", seconds=0.05)
     comment(bot, number, "/approve")
     pull = assert_one_pull_on_main(bot, number)
