@@ -116,6 +116,8 @@ def test_a_job_queued_while_the_worker_is_down_runs_when_it_starts_again(service
     service.start("web")
     service.start("worker")
     service.wait_healthy()
+    # SIGTERM before the consumer is up would test nothing but a half-started process.
+    wait_until(lambda: "Huey consumer started" in service.log("worker"), "the worker to start")
     service.stop("worker")
     assert "All workers have stopped." in service.log("worker")  # SIGTERM: a graceful stop
     standin.clear_requests()
