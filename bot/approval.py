@@ -209,7 +209,13 @@ def _approve(
     )
     steps.append("commenting on the issue")
     verb = "Opened" if created else "Updated"
-    issue.create_comment(f"{verb} pull request #{pull.number}: {pull.html_url}")
+    github_ops.comment_once(
+        github,
+        payload["repository"]["full_name"],
+        issue.number,
+        f"{verb} pull request #{pull.number}: {pull.html_url}",
+        key=f"pull-link approval={payload['comment']['id']}",
+    )
     steps.append("updating the status comment")
     status = intake.status_text(assessment, approved_pull=pull.number, approver=approver)
     github_ops.show_status(github, issue, status)

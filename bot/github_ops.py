@@ -19,6 +19,7 @@ from github.Issue import Issue
 from github.IssueComment import IssueComment
 from github.PullRequest import PullRequest
 from github.Repository import Repository
+from requests import RequestException
 
 from bot.config import Settings
 
@@ -117,6 +118,29 @@ def show_status(github: Github, issue: Issue, text: str) -> None:
         issue.create_comment(body)
     elif comment.body != body:
         comment.edit(body)
+
+
+def comment_once(github: Github, full_name: str, number: int, text: str, key: str) -> None:
+    """Post a comment that must appear once, even when GitHub's answer to it is lost.
+
+    The POST is not retried blindly, since the first one may have landed: after
+    a failure the issue's comments are read (they carry ``key`` hidden) and the
+    comment is posted again only if it is missing.
+    """
+    marker = f"<!-- awesome-vis-bot:{key} -->"
+    body = f"{text}\n\n{marker}"
+    single_shot = Github(**{**github.requester.kwargs, "retry": None})
+    try:
+        single_shot.get_repo(full_name).get_issue(number).create_comment(body)
+        return
+    except GithubException as error:
+        if error.status < 500 and error.status not in {403, 429}:
+            raise
+    except RequestException:
+        pass
+    issue = github.get_repo(full_name).get_issue(number)
+    if not any(marker in comment.body for comment in issue.get_comments()):
+        issue.create_comment(body)
 
 
 def set_labels(issue: Issue, current: set[str], add: set[str], remove: set[str]) -> None:

@@ -1,5 +1,6 @@
 """Approval through the real app against the stand-in: `/approve` makes exactly one PR."""
 
+import re
 import threading
 
 import pytest
@@ -50,7 +51,14 @@ def only_pull(bot):
 
 
 def bot_comments(bot, number):
-    return [c["body"] for c in bot.github.comments(REPO, number) if c["user"]["type"] == "Bot"]
+    """What the bot said on the issue, as readers see it (hidden trailing keys left out)."""
+    return [
+        visible(c["body"]) for c in bot.github.comments(REPO, number) if c["user"]["type"] == "Bot"
+    ]
+
+
+def visible(body: str) -> str:
+    return re.sub(r"\n\n<!-- awesome-vis-bot:[^>]*-->\Z", "", body)
 
 
 def main_sha(bot):
