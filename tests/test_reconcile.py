@@ -16,9 +16,13 @@ from bot.config import Settings
 from bot.intake import branch_for
 
 
-def run_reconcile(standin, tmp_path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_reconcile(
+    standin, tmp_path, *args: str, unset: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
     """``python -m bot reconcile`` in its own process, configured like the service."""
     env = service_environment(standin, f"sqlite:///{tmp_path / 'queue.db'}")
+    for name in unset:
+        del env[name]
     return subprocess.run(
         [sys.executable, "-m", "bot", "reconcile", *args],
         env=env,
@@ -110,16 +114,6 @@ def test_a_pull_request_left_stale_by_a_dropped_push_is_rebuilt(bot, monkeypatch
 
 
 def test_reconcile_without_a_repository_says_what_to_set(standin, tmp_path):
-    env = service_environment(standin, f"sqlite:///{tmp_path / 'queue.db'}")
-    del env["GITHUB_REPOSITORY"]
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "reconcile"],
-        env=env,
-        cwd=paths.ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_reconcile(standin, tmp_path, unset=("GITHUB_REPOSITORY",))
     assert result.returncode == 2
     assert "reconcile needs GITHUB_REPOSITORY=owner/name" in result.stderr
