@@ -16,7 +16,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from bot.issue_form import build_form, load_schema
+from bot.issue_form import build_form
+from bot.papers import load_schema
 
 NO_RESPONSE = "_No response_"
 NO_SELECTION = "None"

@@ -8,13 +8,13 @@ schema, and ``form_problems()`` (run by ``python -m bot check``) fails when the 
 copy differs from a fresh generation.
 """
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from bot.papers import read_schema
 from bot.paths import FORM, ROOT, SCHEMA
 
 INTAKE_LABEL = "new paper"
@@ -55,11 +55,6 @@ PLACEHOLDERS = {
 }
 
 
-def load_schema(path: Path = SCHEMA) -> dict[str, Any]:
-    """The committed paper schema, the single source of the form's fields."""
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
 def build_form(schema: dict[str, Any]) -> dict[str, Any]:
     """The issue form as data: an intro, then one field per schema property, in schema order."""
     required = set(schema.get("required", []))
@@ -95,7 +90,7 @@ def form_problems(*, schema: Path = SCHEMA, form: Path = FORM) -> list[str]:
     """
     if not form.is_file():
         return [f"{_shown(form)} is missing; run `python -m bot form` to generate it."]
-    if form.read_text(encoding="utf-8") != render_form(load_schema(schema)):
+    if form.read_text(encoding="utf-8") != render_form(read_schema(schema)):
         return [
             f"{_shown(form)} is out of date with {_shown(schema)} (or was edited by hand); "
             "run `python -m bot form` to regenerate it."
@@ -106,7 +101,7 @@ def form_problems(*, schema: Path = SCHEMA, form: Path = FORM) -> list[str]:
 def write_form(*, schema: Path = SCHEMA, form: Path = FORM) -> None:
     """Regenerate the committed form from the committed schema."""
     form.parent.mkdir(parents=True, exist_ok=True)
-    form.write_text(render_form(load_schema(schema)), encoding="utf-8", newline="\n")
+    form.write_text(render_form(read_schema(schema)), encoding="utf-8", newline="\n")
 
 
 def _shown(path: Path) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -36,9 +37,15 @@ class Problem:
     message: str
 
 
+def read_schema(path: Path = paths.SCHEMA) -> dict[str, Any]:
+    """A fresh copy of a paper schema file (for generating the form, or a test to change)."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 @cache
 def load_schema() -> dict[str, Any]:
-    return json.loads(paths.SCHEMA.read_text(encoding="utf-8"))
+    """The committed schema, read once per process; callers must not change it."""
+    return read_schema()
 
 
 @cache

@@ -8,10 +8,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.form_parser import FieldError, field_labels, parse_issue
-from bot.issue_form import build_form, load_schema
+from bot.issue_form import build_form
+from bot.papers import read_schema
 
 BODIES = Path(__file__).parent / "bodies"
-SCHEMA = load_schema()
+SCHEMA = read_schema()
 FORM = build_form(SCHEMA)
 FIELDS = [element for element in FORM["body"] if element["type"] != "markdown"]
 LABELS = {element["id"]: element["attributes"]["label"] for element in FIELDS}

@@ -14,10 +14,10 @@ from bot.issue_form import (
     PLACEHOLDERS,
     build_form,
     form_problems,
-    load_schema,
     render_form,
     write_form,
 )
+from bot.papers import read_schema
 from bot.paths import FORM, ROOT
 
 CONFIG = ROOT / ".github" / "ISSUE_TEMPLATE" / "config.yml"
@@ -41,7 +41,7 @@ def check_jsonschema(builtin: str, path: Path) -> subprocess.CompletedProcess:
 def scratch(tmp_path: Path) -> tuple[Path, Path]:
     """A copy of the schema and a form generated from it, to change without touching the repo."""
     schema = tmp_path / "paper.schema.json"
-    schema.write_text(json.dumps(load_schema()), encoding="utf-8")
+    schema.write_text(json.dumps(read_schema()), encoding="utf-8")
     form = tmp_path / "ISSUE_TEMPLATE" / "new-paper.yml"
     write_form(schema=schema, form=form)
     return schema, form
@@ -49,7 +49,7 @@ def scratch(tmp_path: Path) -> tuple[Path, Path]:
 
 def test_committed_form_is_up_to_date():
     assert form_problems() == []
-    assert FORM.read_text(encoding="utf-8") == render_form(load_schema())
+    assert FORM.read_text(encoding="utf-8") == render_form(read_schema())
 
 
 @pytest.mark.parametrize(
@@ -62,14 +62,14 @@ def test_committed_files_validate_against_githubs_schemas(builtin, path):
 
 
 def test_rendered_text_is_the_form_data_behind_a_do_not_edit_header():
-    text = render_form(load_schema())
+    text = render_form(read_schema())
     assert text.startswith("# Generated from schema/paper.schema.json by `python -m bot form`.")
     assert "Do not edit by hand" in text.splitlines()[1]
-    assert yaml.safe_load(text) == build_form(load_schema())
+    assert yaml.safe_load(text) == build_form(read_schema())
 
 
 def test_form_metadata():
-    form = build_form(load_schema())
+    form = build_form(read_schema())
     assert form["name"] == "New paper"
     assert form["title"] == "[Paper]: "
     assert form["labels"] == [INTAKE_LABEL] == ["new paper"]
@@ -79,7 +79,7 @@ def test_form_metadata():
 
 
 def test_one_field_per_property_in_schema_order_with_the_schemas_words():
-    schema = load_schema()
+    schema = read_schema()
     form_fields = fields(build_form(schema))
     assert [f["id"] for f in form_fields] == list(schema["properties"])
     for field in form_fields:
@@ -90,7 +90,7 @@ def test_one_field_per_property_in_schema_order_with_the_schemas_words():
 
 
 def test_field_types():
-    types = {f["id"]: f["type"] for f in fields(build_form(load_schema()))}
+    types = {f["id"]: f["type"] for f in fields(build_form(read_schema()))}
     assert types == {
         "title": "input",
         "year": "input",
@@ -108,7 +108,7 @@ def test_field_types():
 
 
 def test_code_available_is_an_optional_yes_no_dropdown():
-    by_id = {f["id"]: f for f in fields(build_form(load_schema()))}
+    by_id = {f["id"]: f for f in fields(build_form(read_schema()))}
     code = by_id["code_available"]
     assert code["attributes"]["options"] == ["Yes", "No"]
     assert code["validations"]["required"] is False
@@ -116,11 +116,11 @@ def test_code_available_is_an_optional_yes_no_dropdown():
 
 
 def test_placeholders_only_name_schema_properties():
-    assert set(PLACEHOLDERS) <= set(load_schema()["properties"])
+    assert set(PLACEHOLDERS) <= set(read_schema()["properties"])
 
 
 def test_a_new_schema_property_changes_the_form():
-    schema = load_schema()
+    schema = read_schema()
     committed = yaml.safe_load(FORM.read_text(encoding="utf-8"))
     grown = copy.deepcopy(schema)
     grown["properties"]["backbone"] = {
@@ -192,7 +192,7 @@ def test_generated_form_of_a_changed_schema_still_validates(scratch):
 
 
 def test_a_property_without_title_cannot_become_a_field():
-    schema = load_schema()
+    schema = read_schema()
     del schema["properties"]["venue"]["title"]
     with pytest.raises(ValueError, match="venue"):
         build_form(schema)
