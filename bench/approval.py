@@ -13,9 +13,9 @@ import statistics
 import time
 
 from bot import jobs, paths
-from bot.app import create_app
-from bot.form_parser import field_labels
-from bot.standin import Standin, payloads
+from bot.core.form_parser import field_labels
+from bot.service.app import create_app
+from standin import Standin, payloads
 
 REPO = "octo/awesome-vis"
 SECRET = "bench-secret"

@@ -9,8 +9,9 @@ import subprocess
 import sys
 import time
 
-from bot.papers import dump_papers, duplicate_pairs, load_papers, schema_problems
-from bot.table import render_table
+from bot.core.papers import dump_papers, duplicate_pairs, load_papers
+from bot.core.schema import schema_problems
+from bot.core.table import render_table
 
 SIZES = (1_000, 10_000, 100_000)
 

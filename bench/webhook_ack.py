@@ -32,8 +32,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bot import paths, procfile
-from bot.standin import Standin, payloads
+from bot.core import paths
+from bot.service import procfile
+from standin import Standin, payloads
 
 REPO = "octo/awesome-vis"
 TOKEN = "bench-token"

@@ -2,139 +2,149 @@
 
 The list's CI runs ``check``; a deployment runs ``worker`` (and gunicorn, see
 the Procfile); a developer runs ``sandbox`` and drives it with ``send``.
+
+This module is the whole command line: every command's arguments are
+declared here, and its implementation is imported only when it runs, so
+``--help`` and ``check`` start fast and production commands never load the
+developer tools (or the GitHub stand-in they drive).
 """
 
 import argparse
-import sys
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot import github_app, paths, sandbox, send, service
-from bot.issue_form import form_problems, write_form
-from bot.papers import DataFileError, duplicate_pairs, load_papers, schema_problems
-from bot.table import ReadmeError, update_readme
-
-
-def data_problems(papers: list) -> list[str]:
-    """Every reason the list is not publishable, naming the paper and the field."""
-    problems = []
-    for number, paper in enumerate(papers, start=1):
-        name = _name(paper, number)
-        problems += [f"{name}: {p.field or 'paper'}: {p.message}" for p in schema_problems(paper)]
-    for first, second, field in duplicate_pairs(papers):
-        problems.append(
-            f"{_name(papers[second], second + 1)}: {field}: same paper as "
-            f"{_name(papers[first], first + 1)}"
-        )
-    return problems
-
-
-def _name(paper: object, number: int) -> str:
-    title = paper.get("title") if isinstance(paper, dict) else None
-    return f"paper {number} ({title!r})" if isinstance(title, str) else f"paper {number}"
-
-
-def _read(root: Path, name: str) -> str:
-    return (root / name).read_text(encoding="utf-8")
-
-
-def render(root: Path) -> int:
-    papers = load_papers(_read(root, paths.DATA_IN_REPO))
-    problems = data_problems(papers)
-    if problems:
-        return _fail(problems, "fix the data before rendering")
-    readme = _read(root, paths.README_IN_REPO)
-    (root / paths.README_IN_REPO).write_text(update_readme(readme, papers), encoding="utf-8")
-    print(f"README.md: table rendered with {len(papers)} papers")
-    return 0
-
-
-def check(root: Path) -> int:
-    papers = load_papers(_read(root, paths.DATA_IN_REPO))
-    problems = [f"{paths.DATA_IN_REPO}: {problem}" for problem in data_problems(papers)]
-    problems += form_problems(schema=root / paths.SCHEMA_IN_REPO, form=root / paths.FORM_IN_REPO)
-    if not problems:
-        readme = _read(root, paths.README_IN_REPO)
-        if update_readme(readme, papers) != readme:
-            problems.append("README.md: the table is out of date; run `python -m bot render`")
-    if problems:
-        return _fail(problems, "check failed")
-    print(f"ok: {len(papers)} papers, README.md in sync")
-    return 0
-
-
-def form(root: Path) -> int:
-    write_form(schema=root / paths.SCHEMA_IN_REPO, form=root / paths.FORM_IN_REPO)
-    print(f"{paths.FORM_IN_REPO}: generated from {paths.SCHEMA_IN_REPO}")
-    return 0
-
-
-def _fail(problems: list[str], summary: str) -> int:
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    print(f"{summary}: {len(problems)} problem(s)", file=sys.stderr)
-    return 1
-
-
-def _on_checkout(command: Callable[[Path], int]) -> Callable[[argparse.Namespace], int]:
-    return lambda args: command(args.root)
+from bot.core import paths
 
 
 def _no_arguments(parser: argparse.ArgumentParser) -> None:
     pass
 
 
+def _worker_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--threads", type=int, default=2, help="jobs run at once (default 2)")
+
+
+def _serve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--port", type=int, default=8000, help="web port when PORT is not set (default 8000)"
+    )
+
+
+def _reconcile_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--grace",
+        type=float,
+        default=60,
+        help="leave alone issues and commands younger than this many seconds (default 60)",
+    )
+
+
+def _sandbox_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--port", type=int, default=8000, help="the bot's port (default 8000)")
+    parser.add_argument(
+        "--github-port", type=int, default=0, help="the stand-in's port (default: any free one)"
+    )
+    actions = parser.add_subparsers(dest="sandbox_action")
+    shown = actions.add_parser("show", help="an issue's comments and pull request (with diff)")
+    shown.add_argument("number", type=int)
+
+
+def _send_arguments(parser: argparse.ArgumentParser) -> None:
+    kinds = parser.add_subparsers(dest="kind", required=True)
+
+    def kind(name: str, help_text: str, user: str | None) -> argparse.ArgumentParser:
+        sub = kinds.add_parser(name, help=help_text)
+        sub.add_argument("--url", help="the bot's webhook URL (default: the sandbox's)")
+        sub.add_argument("--secret", help="the webhook secret (default: sandbox, environment)")
+        if user:
+            sub.add_argument("--user", default=user, help=f"who acts (default {user})")
+        return sub
+
+    replay = kind("payload", "replay a saved payload against any deployment", None)
+    replay.add_argument("file", help="the payload, a JSON file")
+    replay.add_argument("--event", required=True, help="X-GitHub-Event, e.g. issues")
+    replay.add_argument("--delivery", help="X-GitHub-Delivery (default: a new id)")
+    issue = kind("issue", "file a New paper issue from a Markdown body (sandbox)", "carol")
+    issue.add_argument("file", help="the issue body, e.g. tests/bodies/full.md")
+    issue.add_argument("--title", help="the issue's title (default: from the paper's title)")
+    edit = kind("edit", "replace an issue's body (sandbox)", "carol")
+    edit.add_argument("number", type=int)
+    edit.add_argument("file")
+    comment = kind("comment", "comment on an issue (sandbox)", "alice")
+    comment.add_argument("number", type=int)
+    comment.add_argument("text")
+    approve = kind("approve", "comment /approve on an issue (sandbox)", "alice")
+    approve.add_argument("number", type=int)
+
+
+def _app_link_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--webhook-url", required=True, help="e.g. https://bot.example.org/webhook")
+    parser.add_argument("--org", help="register the App for this organization (default: you)")
+    parser.add_argument(
+        "--github", default="https://github.com", help="GitHub's web URL (Enterprise: yours)"
+    )
+
+
 @dataclass(frozen=True)
 class Command:
-    run: Callable[[argparse.Namespace], int]
+    """A command: where its implementation lives (``module:function``), loaded when it runs."""
+
+    target: str
     help: str
     arguments: Callable[[argparse.ArgumentParser], None] = _no_arguments
 
+    def run(self, args: argparse.Namespace) -> int:
+        module, function = self.target.split(":")
+        return getattr(importlib.import_module(module), function)(args)
+
 
 COMMANDS = {
-    "render": Command(_on_checkout(render), "rewrite the table in README.md from data/papers.yaml"),
+    "render": Command(
+        "bot.checkout:render", "rewrite the table in README.md from data/papers.yaml"
+    ),
     "check": Command(
-        _on_checkout(check),
+        "bot.checkout:check",
         "fail when the data is invalid or duplicated, or README/form are stale",
     ),
-    "form": Command(_on_checkout(form), "regenerate the New paper issue form from the schema"),
+    "form": Command("bot.checkout:form", "regenerate the New paper issue form from the schema"),
     "worker": Command(
-        service.worker,
+        "bot.service.processes:worker",
         "run the job queue's worker (reconciles at start-up and every 10 minutes)",
-        service.add_worker_arguments,
+        _worker_arguments,
     ),
     "serve": Command(
-        service.serve,
+        "bot.service.processes:serve",
         "run the Procfile's processes (web and worker) with this environment",
-        service.add_serve_arguments,
+        _serve_arguments,
     ),
     "reconcile": Command(
-        service.reconcile,
+        "bot.service.processes:reconcile",
         "complete what missed deliveries left undone on the open intake issues",
-        service.add_reconcile_arguments,
+        _reconcile_arguments,
     ),
     "sandbox": Command(
-        sandbox.sandbox,
+        "bot.dev.sandbox:sandbox",
         "run the service against a local GitHub stand-in seeded from this checkout; "
         "`sandbox show N` prints issue N's comments and pull request",
-        sandbox.add_arguments,
+        _sandbox_arguments,
     ),
     "send": Command(
-        send.send,
+        "bot.dev.send:send",
         "sign and post a webhook delivery to a running bot (sandbox or any deployment)",
-        send.add_arguments,
+        _send_arguments,
     ),
     "app-link": Command(
-        github_app.app_link,
+        "bot.dev.app_link:app_link",
         "print the link that registers the GitHub App from app-manifest.json",
-        github_app.add_app_link_arguments,
+        _app_link_arguments,
     ),
 }
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--root", type=Path, default=paths.ROOT, help="the list's checkout (default: this one)"
     )
@@ -142,8 +152,4 @@ def main(argv: list[str] | None = None) -> int:
     for name, command in COMMANDS.items():
         command.arguments(commands.add_parser(name, help=command.help))
     args = parser.parse_args(argv)
-    try:
-        return COMMANDS[args.command].run(args)
-    except (DataFileError, ReadmeError) as error:
-        where = paths.DATA_IN_REPO if isinstance(error, DataFileError) else "README.md"
-        return _fail([f"{where}: {error}"], f"{args.command} failed")
+    return COMMANDS[args.command].run(args)

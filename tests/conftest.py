@@ -12,9 +12,11 @@ from flask.testing import FlaskClient
 from huey.signals import SIGNAL_ERROR
 from werkzeug.test import TestResponse
 
-from bot import jobs, paths
-from bot.app import create_app
-from bot.standin import Standin, payloads
+from bot.core import paths
+from bot.service.app import create_app
+from bot.service.config import Settings
+from bot.service.queue import Jobs
+from standin import Standin, payloads
 
 pytest_plugins = ["pytester"]
 
@@ -58,6 +60,7 @@ class Bot:
 
     github: Standin
     web: FlaskClient
+    jobs: Jobs
     job_errors: list[BaseException]
 
     def deliver(self, event: str, payload: dict, delivery: str = "") -> TestResponse:
@@ -100,17 +103,14 @@ def bot(standin: Standin, monkeypatch: pytest.MonkeyPatch) -> Iterator[Bot]:
     monkeypatch.setenv("GITHUB_TOKEN", BOT_TOKEN)
     monkeypatch.setenv("GITHUB_API_URL", standin.base_url)
     errors: list[BaseException] = []
-    jobs.huey.immediate = True
+    settings = Settings.from_env()
+    jobs = Jobs(settings, immediate=True)
 
     @jobs.huey.signal(SIGNAL_ERROR)
     def collect(signal, task, exc=None):
         errors.append(exc)
 
-    try:
-        yield Bot(standin, create_app().test_client(), errors)
-    finally:
-        jobs.huey.disconnect_signal(collect, SIGNAL_ERROR)
-        jobs.huey.immediate = False
+    yield Bot(standin, create_app(settings, jobs).test_client(), jobs, errors)
     assert not errors, f"a job raised: {errors!r}"
 
 

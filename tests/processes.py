@@ -22,8 +22,9 @@ from typing import Any
 
 from conftest import BOT_LOGIN, BOT_TOKEN, LIST_FILES, REPO, SECRET, sign
 
-from bot import paths, procfile
-from bot.standin import Standin
+from bot.core import paths
+from bot.service import procfile
+from standin import Standin
 
 # Variables of the developer's shell that must not leak into the service under test.
 SERVICE_VARIABLES = ("PORT", "QUEUE_URL", "REDIS_URL", "WEB_CONCURRENCY")

@@ -5,8 +5,8 @@ import json
 import pytest
 from conftest import SECRET, sign
 
-from bot.app import MAX_BODY_BYTES, create_app
-from bot.config import ConfigError, Settings
+from bot.service.app import MAX_BODY_BYTES, create_app
+from bot.service.config import ConfigError, Settings
 
 
 def post(bot, body: bytes, *, event="issues", signature=None, content_type="application/json"):

@@ -10,10 +10,10 @@ from test_deploy import file_issue, status_comment
 from test_intake import PAPER, form_body
 from test_standin_app import new_key
 
-from bot import paths
 from bot.cli import main
-from bot.intake import branch_for
-from bot.standin import Standin, payloads
+from bot.core import paths
+from bot.core.change import branch_for
+from standin import Standin, payloads
 
 APP_ID = 321
 INSTALLATION_ID = 9876

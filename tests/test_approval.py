@@ -8,10 +8,10 @@ import yaml
 from conftest import REPO
 from test_intake import PAPER, form_body
 
-from bot.approval import Command, parse_command
-from bot.intake import branch_for
-from bot.papers import load_papers
-from bot.table import render_row
+from bot.core.change import branch_for
+from bot.core.commands import Command, parse_command
+from bot.core.papers import load_papers
+from bot.core.table import render_row
 
 MAINTAINER = "alice"
 

@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from bot import paths
 from bot.cli import main
+from bot.core import paths
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import pytest
 from test_standin_app import new_key
 
-from bot.config import ConfigError, Settings
+from bot.service.config import ConfigError, Settings
 
 BASE = {"GITHUB_WEBHOOK_SECRET": "hook-secret", "GITHUB_TOKEN": "tok"}
 

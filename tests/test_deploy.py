@@ -14,9 +14,10 @@ from conftest import BOT_LOGIN, BOT_TOKEN, REPO, SECRET
 from processes import Service, clean_environment, seed, service_environment, wait_until
 from test_intake import PAPER, form_body
 
-from bot import paths, procfile
-from bot.github_ops import STATUS_MARKER
-from bot.standin import Standin, payloads
+from bot.core import paths
+from bot.core.messages import STATUS_MARKER
+from bot.service import procfile
+from standin import Standin, payloads
 
 
 def file_issue(standin: Standin, body: str) -> tuple[int, dict]:

@@ -21,9 +21,9 @@ from test_approval import bot_comments, comment, submit, visible
 from test_deploy import file_issue, status_comment
 from test_intake import PAPER, form_body
 
-from bot.github_ops import STATUS_MARKER
-from bot.intake import branch_for
-from bot.standin import payloads
+from bot.core.change import branch_for
+from bot.core.messages import STATUS_MARKER
+from standin import payloads
 
 # The approval makes 13 requests (test_approval.py asserts their shape).
 REQUESTS = range(13)

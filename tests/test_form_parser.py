@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.form_parser import FieldError, field_labels, parse_issue
-from bot.issue_form import build_form
-from bot.papers import read_schema
+from bot.core.form_parser import FieldError, field_labels, parse_issue
+from bot.core.forms import build_form
+from bot.core.schema import read_schema
 
 BODIES = Path(__file__).parent / "bodies"
 SCHEMA = read_schema()

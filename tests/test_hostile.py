@@ -25,12 +25,13 @@ from markdown_it import MarkdownIt
 from test_approval import MAINTAINER, bot_comments, comment, submit
 from test_intake import PAPER, form_body, only_status
 
-from bot.app import MAX_BODY_BYTES
-from bot.form_parser import field_labels
-from bot.github_ops import STATUS_MARKER
-from bot.intake import assess, status_text
-from bot.papers import dump_papers, field_order, load_papers
-from bot.standin import payloads
+from bot.core.form_parser import field_labels
+from bot.core.messages import STATUS_MARKER
+from bot.core.papers import dump_papers, load_papers
+from bot.core.schema import field_order
+from bot.core.submission import assess, status_text
+from bot.service.app import MAX_BODY_BYTES
+from standin import payloads
 
 GFM = MarkdownIt("commonmark").enable("table")
 # The same parser without its own link filter, so that every link syntax shows up.

@@ -3,10 +3,10 @@
 import pytest
 from conftest import BOT_LOGIN, REPO
 
-from bot.form_parser import field_labels
-from bot.github_ops import STATUS_MARKER
-from bot.intake import assess, status_text
-from bot.table import render_row
+from bot.core.form_parser import field_labels
+from bot.core.messages import STATUS_MARKER
+from bot.core.submission import assess, status_text
+from bot.core.table import render_row
 
 PAPER = {
     "title": "DVIS: Decoupled Video Instance Segmentation Framework",

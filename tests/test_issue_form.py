@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.issue_form import (
+from bot.core.forms import (
     INTAKE_LABEL,
     PLACEHOLDERS,
     build_form,
@@ -17,8 +17,8 @@ from bot.issue_form import (
     render_form,
     write_form,
 )
-from bot.papers import read_schema
-from bot.paths import FORM, ROOT
+from bot.core.paths import FORM, ROOT
+from bot.core.schema import read_schema
 
 CONFIG = ROOT / ".github" / "ISSUE_TEMPLATE" / "config.yml"
 

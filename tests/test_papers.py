@@ -2,8 +2,8 @@
 
 import pytest
 
-from bot import paths
-from bot.papers import (
+from bot.core import paths
+from bot.core.papers import (
     DataFileError,
     add_paper,
     dump_papers,
@@ -11,9 +11,9 @@ from bot.papers import (
     find_duplicate,
     load_papers,
     paper_key,
-    schema_problems,
     title_key,
 )
+from bot.core.schema import schema_problems
 
 SEED_TITLES = [
     "Universal Instance Perception as Object Discovery and Retrieval",

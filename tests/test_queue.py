@@ -14,7 +14,9 @@ from processes import Service, free_port, seed, service_environment, wait_until
 from test_deploy import file_issue, status_comment
 from test_intake import PAPER, form_body
 
-from bot import jobs
+from bot.github.errors import is_transient
+from bot.service.config import Settings
+from bot.service.queue import RETRIES, RETRY_BACKOFF, RETRY_DELAY_SECONDS, Jobs
 
 
 def test_a_duplicate_delivery_is_answered_and_dropped(bot):
@@ -30,17 +32,19 @@ def test_a_duplicate_delivery_is_answered_and_dropped(bot):
 
 
 def test_sqlite_forgets_delivery_ids_after_a_week_and_not_before(tmp_path):
-    queue = jobs.make_queue(f"sqlite:///{tmp_path / 'queue.db'}")
-    assert jobs.first_delivery("recent", queue)
-    assert not jobs.first_delivery("recent", queue)
-    queue.storage.put_if_empty("delivery:old", b"1000")  # remembered in 1970
-    queue.storage.put_if_empty("unrelated", b"1000")
+    settings = Settings(webhook_secret="x" * 16, queue_url=f"sqlite:///{tmp_path / 'queue.db'}")
+    jobs = Jobs(settings)
+    storage = jobs.huey.storage
+    assert jobs.first_delivery("recent")
+    assert not jobs.first_delivery("recent")
+    storage.put_if_empty("delivery:old", b"1000")  # remembered in 1970
+    storage.put_if_empty("unrelated", b"1000")
 
-    assert jobs.forget_old_deliveries(queue) == 1
+    assert jobs.forget_old_deliveries() == 1
 
-    assert jobs.first_delivery("old", queue)
-    assert not jobs.first_delivery("recent", queue)
-    assert queue.storage.has_data_for_key("unrelated")
+    assert jobs.first_delivery("old")
+    assert not jobs.first_delivery("recent")
+    assert storage.has_data_for_key("unrelated")
 
 
 @pytest.mark.parametrize(
@@ -59,7 +63,7 @@ def test_sqlite_forgets_delivery_ids_after_a_week_and_not_before(tmp_path):
     ids=lambda value: type(value).__name__ if isinstance(value, Exception) else str(value),
 )
 def test_only_failures_that_may_pass_are_retried(error, transient):
-    assert jobs.is_transient(error) is transient
+    assert is_transient(error) is transient
 
 
 def test_a_github_outage_schedules_a_retry_with_backoff(bot):
@@ -72,9 +76,9 @@ def test_a_github_outage_schedules_a_retry_with_backoff(bot):
     assert isinstance(error, requests.exceptions.RetryError)
     assert "too many 502 error responses" in str(error)
     bot.job_errors.clear()
-    [retry] = jobs.huey.scheduled()
-    assert retry.retries == jobs.RETRIES - 1
-    assert retry.retry_delay == jobs.RETRY_DELAY_SECONDS * jobs.RETRY_BACKOFF
+    [retry] = bot.jobs.huey.scheduled()
+    assert retry.retries == RETRIES - 1
+    assert retry.retry_delay == RETRY_DELAY_SECONDS * RETRY_BACKOFF
 
 
 def test_a_permanent_failure_is_not_retried(bot):
@@ -86,7 +90,7 @@ def test_a_permanent_failure_is_not_retried(bot):
     [error] = bot.job_errors
     assert isinstance(error, GithubException) and error.status == 404
     bot.job_errors.clear()
-    assert jobs.huey.scheduled() == []
+    assert bot.jobs.huey.scheduled() == []
 
 
 # -- the queue's backends, as separate processes ---------------------------------------

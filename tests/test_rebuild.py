@@ -3,9 +3,8 @@
 from conftest import BOT_TOKEN, REPO
 from test_approval import PAPER, comment, submit
 
-from bot.intake import branch_for
-from bot.papers import load_papers
-from bot.rebuild import added_papers
+from bot.core.change import added_papers, branch_for
+from bot.core.papers import load_papers
 
 SECOND = {
     **PAPER,

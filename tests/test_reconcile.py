@@ -11,9 +11,10 @@ from test_deploy import file_issue, status_comment
 from test_intake import form_body
 from test_rebuild import SECOND, approve, merge
 
-from bot import paths, reconcile
-from bot.config import Settings
-from bot.intake import branch_for
+from bot.core import paths
+from bot.core.change import branch_for
+from bot.github import reconcile
+from bot.service.config import Settings
 
 
 def run_reconcile(

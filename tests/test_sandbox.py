@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 from processes import clean_environment, free_port, wait_until
 
-from bot import paths
+from bot.core import paths
 
 BOT = [sys.executable, "-m", "bot"]
 

@@ -8,7 +8,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from github import Auth, Github, GithubException, GithubIntegration
 
-from bot.standin import Standin
+from standin import Standin
 
 REPO = "octo/awesome-vis"
 APP_ID = 123

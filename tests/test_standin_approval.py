@@ -2,7 +2,7 @@
 
 from github import InputGitAuthor, InputGitTreeElement
 
-from bot.standin import Standin
+from standin import Standin
 
 REPO = "octo/awesome-vis"
 README = b"# Awesome VIS\n\n<!-- papers:start -->\n| Title |\n| --- |\n<!-- papers:end -->\n"

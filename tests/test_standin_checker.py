@@ -10,9 +10,9 @@ from types import ModuleType
 import pytest
 from github import GithubException
 
-from bot.standin import Standin
-from bot.standin.api import HANDLERS
-from bot.standin.checker import DESCRIPTION, Checker, CheckFailure
+from standin import Standin
+from standin.api import HANDLERS
+from standin.checker import DESCRIPTION, Checker, CheckFailure
 
 REPO = "octo/awesome-vis"
 

@@ -6,7 +6,7 @@ import pytest
 import requests
 from github import GithubException, GithubRetry, RateLimitExceededException
 
-from bot.standin import Standin
+from standin import Standin
 
 REPO = "octo/awesome-vis"
 

@@ -10,7 +10,7 @@ import pytest
 from github import GithubException, InputGitTreeElement
 from github.Repository import Repository
 
-from bot.standin import Standin
+from standin import Standin
 
 REPO = "octo/awesome-vis"
 

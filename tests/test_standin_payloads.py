@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from bot.standin.payloads import EXAMPLES, example, payload
+from standin.payloads import EXAMPLES, example, payload
 
 EVENTS = [
     ("ping", None),

@@ -7,9 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from bot import paths
-from bot.papers import add_paper, field_order, load_papers
-from bot.table import END, START, ReadmeError, render_row, render_table, update_readme
+from bot.core import paths
+from bot.core.papers import add_paper, load_papers
+from bot.core.schema import field_order
+from bot.core.table import END, START, ReadmeError, render_row, render_table, update_readme
 
 GFM = MarkdownIt("commonmark").enable("table")
 COLUMNS = len(field_order())

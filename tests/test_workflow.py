@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from bot import paths
+from bot.core import paths
 
 WORKFLOW = paths.ROOT / ".github" / "workflows" / "check.yml"
 

@@ -1,0 +1,129 @@
+"""A submission as the bot assesses it: the typed paper, what is wrong, and its state.
+
+Plain functions of the issue body and the list, so every handler and the
+reconcile pass judge a submission the same way.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.core import messages
+from bot.core.form_parser import FieldError, field_labels, parse_issue
+from bot.core.forms import INTAKE_LABEL
+from bot.core.papers import Paper, find_duplicate
+from bot.core.schema import schema_problems
+from bot.core.table import escape_text, render_table
+
+NEEDS_CHANGES = "needs changes"
+READY = "ready for review"
+APPROVED = "approved"
+STATE_LABELS = frozenset({NEEDS_CHANGES, READY, APPROVED})
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What the bot makes of a submission: the typed paper and what is wrong with it."""
+
+    paper: Paper
+    errors: list[FieldError]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def assess(body: str | None, listed: list[Paper]) -> Assessment:
+    """Parse, validate against the schema, and look for the paper in the list.
+
+    The parser's error for a field comes first and hides the schema's (a year
+    that is not a number is not also "missing").
+    """
+    paper, errors = parse_issue(body)
+    if errors and errors[0].field is None:
+        return Assessment(paper, errors)
+    labels = field_labels()
+    reported = {error.field for error in errors}
+    for problem in schema_problems(paper):
+        if problem.field not in reported:
+            reported.add(problem.field)
+            label = labels.get(problem.field or "")
+            errors.append(FieldError(problem.field, label, _sentence(problem.message)))
+    duplicate = find_duplicate(paper, listed)
+    if duplicate:
+        listed_paper, field = duplicate
+        title = escape_text(str(listed_paper.get("title")))
+        errors.append(
+            FieldError(
+                field, labels[field], messages.already_listed(title, listed_paper.get("year"))
+            )
+        )
+    order = list(labels)
+    errors.sort(key=lambda error: order.index(error.field) if error.field in order else -1)
+    return Assessment(paper, errors)
+
+
+def _sentence(fragment: str) -> str:
+    """Schema messages are fragments ("is required"); the comment shows sentences."""
+    return (
+        f"This field {fragment}."
+        if fragment.startswith(("is ", "must ", "has ", "lists "))
+        else (f"{fragment[0].upper()}{fragment[1:]}.")
+    )
+
+
+def status_text(
+    assessment: Assessment, *, approved_pull: int | None = None, approver: str | None = None
+) -> str:
+    """The status comment's Markdown (the hidden marker is added when it is posted).
+
+    ``approved_pull``: the issue's open pull request. With ``approver``, it was
+    just made from this very version; without, it holds an earlier approved
+    version, which an edit of the issue does not change by itself.
+    """
+    if not assessment.ok:
+        return messages.needs_changes((error.label, error.message) for error in assessment.errors)
+    row = render_table([assessment.paper]).rstrip("\n")
+    if approved_pull is not None and approver is not None:
+        return messages.approved(approver, approved_pull, row)
+    if approved_pull is not None:
+        return messages.ready(row, messages.edited_after_approval(approved_pull))
+    return messages.ready(row)
+
+
+def state_label(assessment: Assessment) -> str:
+    return READY if assessment.ok else NEEDS_CHANGES
+
+
+def is_submission(payload: dict[str, Any]) -> bool:
+    """An open issue filed through the form; our own label changes are not new submissions.
+
+    A delivery without an issue object (a signed but hand-made one) is none.
+    """
+    issue = payload.get("issue")
+    if not isinstance(issue, dict):
+        return False
+    labels = {label["name"] for label in issue.get("labels", [])}
+    if issue.get("state") != "open" or INTAKE_LABEL not in labels or "pull_request" in issue:
+        return False
+    if payload.get("action") == "labeled":
+        return payload.get("label", {}).get("name") == INTAKE_LABEL
+    return True
+
+
+def is_command_context(payload: dict[str, Any]) -> bool:
+    """An open submission issue (not a pull request), commented on by a person.
+
+    The bot's own comments never start with a command, and other bots' are ignored;
+    so is a delivery without the issue and comment objects (a hand-made one).
+    """
+    issue, comment = payload.get("issue"), payload.get("comment")
+    if not isinstance(issue, dict) or not isinstance(comment, dict):
+        return False
+    author = comment.get("user") or {}
+    labels = {label["name"] for label in issue.get("labels", [])}
+    return (
+        "pull_request" not in issue
+        and issue.get("state") == "open"
+        and INTAKE_LABEL in labels
+        and author.get("type") != "Bot"
+    )

@@ -1,0 +1,166 @@
+"""``python -m bot send``: sign a webhook delivery and post it to a running bot.
+
+``send payload FILE.json --event NAME`` replays a saved payload (e.g. one
+copied from the App's "Recent deliveries") against any deployment, given
+``--url`` and the secret (``--secret`` or ``GITHUB_WEBHOOK_SECRET``).
+
+``send issue``, ``send edit``, ``send comment`` and ``send approve`` act as a
+person would in the sandbox: they first make the change on the sandbox's
+GitHub stand-in (file the issue, edit it, comment), then send the delivery
+GitHub would send for it, so the bot finds on "GitHub" what the event says.
+"""
+
+import argparse
+import hashlib
+import hmac
+import json
+import os
+import sys
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Any
+
+from bot.core.form_parser import parse_issue
+from bot.core.forms import INTAKE_LABEL
+from bot.dev import sandbox
+from standin import payloads
+
+TIMEOUT_SECONDS = 10
+
+
+def post(url: str, secret: str, event: str, payload: dict[str, Any], delivery: str) -> int:
+    """Sign and post one delivery; print the answer; 0 when it was a 2xx."""
+    body = json.dumps(payload).encode()
+    signature = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "X-GitHub-Event": event,
+            "X-GitHub-Delivery": delivery,
+            "X-Hub-Signature-256": signature,
+            "User-Agent": "GitHub-Hookshot/awesome-vis-bot-send",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+            status, answer = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, answer = error.code, error.read()
+    except OSError as error:
+        print(f"Error: could not reach {url}: {error}", file=sys.stderr)
+        return 1
+    print(f"{status} {answer.decode(errors='replace').strip()}")
+    return 0 if 200 <= status < 300 else 1
+
+
+def send_payload(args: argparse.Namespace) -> int:
+    url, secret = _target(args, _running_sandbox())
+    try:
+        payload = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise SystemExit(f"Error: {args.file} is not a readable JSON payload ({error})") from None
+    return post(url, secret, args.event, payload, args.delivery or str(uuid.uuid4()))
+
+
+def send_issue(args: argparse.Namespace) -> int:
+    """File a "New paper" issue from a Markdown body, then deliver ``issues.opened``."""
+    state = sandbox.load_state()
+    body = Path(args.file).read_text(encoding="utf-8")
+    title = args.title or f"[Paper]: {parse_issue(body)[0].get('title') or 'a new paper'}"
+    repo = sandbox.client(state, args.user).get_repo(state["repository"])
+    issue = repo.create_issue(title=title, body=body, labels=[INTAKE_LABEL])
+    print(f"filed issue #{issue.number} as {args.user}")
+    payload = _payload(state, "issues", "opened", issue.number, sender=args.user)
+    return _deliver(args, state, "issues", payload)
+
+
+def send_edit(args: argparse.Namespace) -> int:
+    """Replace an issue's body as its author would, then deliver ``issues.edited``."""
+    state = sandbox.load_state()
+    repo = sandbox.client(state, args.user).get_repo(state["repository"])
+    issue = repo.get_issue(args.number)
+    before = issue.body or ""
+    issue.edit(body=Path(args.file).read_text(encoding="utf-8"))
+    changes = {"body": {"from": before}}
+    payload = _payload(state, "issues", "edited", args.number, sender=args.user, changes=changes)
+    return _deliver(args, state, "issues", payload)
+
+
+def send_comment(args: argparse.Namespace) -> int:
+    """Comment on an issue as ``--user``, then deliver ``issue_comment.created``."""
+    state = sandbox.load_state()
+    repo = sandbox.client(state, args.user).get_repo(state["repository"])
+    comment = repo.get_issue(args.number).create_comment(args.text)
+    payload = _payload(
+        state,
+        "issue_comment",
+        "created",
+        args.number,
+        sender=args.user,
+        comment_id=comment.id,
+        comment_body=args.text,
+    )
+    return _deliver(args, state, "issue_comment", payload)
+
+
+def send_approve(args: argparse.Namespace) -> int:
+    args.text = "/approve"
+    return send_comment(args)
+
+
+def _payload(
+    state: dict[str, Any], event: str, action: str, number: int, **fields: Any
+) -> dict[str, Any]:
+    """GitHub's payload for the event, with the issue as the stand-in now has it."""
+    issue = sandbox.client(state, "alice").get_repo(state["repository"]).get_issue(number)
+    return payloads.payload(
+        event,
+        action,
+        repo=state["repository"],
+        base_url=state["api_url"],
+        issue_number=number,
+        issue_title=issue.title,
+        issue_body=issue.body,
+        issue_user=issue.user.login,
+        issue_labels=[label.name for label in issue.labels],
+        issue_state=issue.state,
+        **fields,
+    )
+
+
+def _deliver(
+    args: argparse.Namespace, state: dict[str, Any], event: str, payload: dict[str, Any]
+) -> int:
+    url, secret = _target(args, state)
+    return post(url, secret, event, payload, str(uuid.uuid4()))
+
+
+def _running_sandbox() -> dict[str, Any]:
+    return json.loads(sandbox.STATE.read_text(encoding="utf-8")) if sandbox.STATE.exists() else {}
+
+
+def _target(args: argparse.Namespace, state: dict[str, Any]) -> tuple[str, str]:
+    """Where to post and with which secret: the flags, else the sandbox, else the environment."""
+    url = args.url or state.get("webhook_url") or "http://127.0.0.1:8000/webhook"
+    secret = args.secret or state.get("secret") or os.environ.get("GITHUB_WEBHOOK_SECRET")
+    if not secret:
+        raise SystemExit("Error: no secret: pass --secret or set GITHUB_WEBHOOK_SECRET")
+    return url, secret
+
+
+KINDS = {
+    "payload": send_payload,
+    "issue": send_issue,
+    "edit": send_edit,
+    "comment": send_comment,
+    "approve": send_approve,
+}
+
+
+def send(args: argparse.Namespace) -> int:
+    return KINDS[args.kind](args)

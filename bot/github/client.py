@@ -1,0 +1,86 @@
+"""The one place the bot authenticates to GitHub: a token, or a GitHub App's installation.
+
+Transient failures (5xx, timeouts, rate limits) are retried by PyGithub's
+GithubRetry, which honours ``Retry-After`` and ``X-RateLimit-Reset``.
+"""
+
+from functools import cache
+
+from github import Auth, Github, GithubIntegration, GithubRetry
+
+from bot.service.config import Settings
+
+# urllib3 leaves PATCH out of its retried methods, and GithubRetry adds only
+# GET and POST; every PATCH the bot sends sets values, so repeating it is safe.
+RETRIED_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
+
+# Requests wait at most this long for GitHub; a retry follows a timeout.
+TIMEOUT_SECONDS = 15
+
+
+def client(settings: Settings, installation_id: int | None = None) -> Github:
+    """A GitHub client for one delivery, as the token or as the App's installation.
+
+    No pause between writes: PyGithub's default second per write is meant for
+    bulk scripts, while one delivery makes a handful of writes; a secondary
+    rate limit, should one come, is waited out by the retry instead.
+    """
+    return Github(
+        auth=_auth(settings, installation_id),
+        base_url=settings.api_url,
+        timeout=TIMEOUT_SECONDS,
+        retry=GithubRetry(
+            total=4, backoff_factor=0.5, max_rate_limit_wait=120, allowed_methods=RETRIED_METHODS
+        ),
+        seconds_between_requests=None,
+        seconds_between_writes=None,
+        per_page=100,
+        lazy=True,
+    )
+
+
+def single_shot(github: Github) -> Github:
+    """The same client without retries, for a write that must not be repeated blindly."""
+    return Github(**{**github.requester.kwargs, "retry": None})
+
+
+def client_for_repository(settings: Settings, full_name: str) -> tuple[Github, int | None]:
+    """A client for one repository (reconcile has no delivery to name the installation)."""
+    if settings.token:
+        return client(settings), None
+    owner, name = full_name.split("/")
+    app = GithubIntegration(
+        auth=Auth.AppAuth(settings.app_id, settings.app_private_key), base_url=settings.api_url
+    )
+    installation_id = app.get_repo_installation(owner, name).id
+    return client(settings, installation_id), installation_id
+
+
+def _auth(settings: Settings, installation_id: int | None) -> Auth.Auth:
+    if settings.token:
+        return Auth.Token(settings.token)
+    if installation_id is None:
+        raise ValueError("App authentication needs the installation id of the delivery")
+    return _installation_auth(settings.app_id, settings.app_private_key, installation_id)
+
+
+@cache
+def _installation_auth(app_id: int, private_key: str, installation_id: int) -> Auth.Auth:
+    """One auth per installation for the process, so its token is reused until it expires."""
+    return Auth.AppAuth(app_id, private_key).get_installation_auth(installation_id)
+
+
+def is_own(github: Github, login: str, user_type: str) -> bool:
+    """Whether a comment's author is this bot: an App, or the token's own account."""
+    if user_type == "Bot":
+        return True
+    auth = github.requester.auth
+    if not isinstance(auth, Auth.Token):
+        return False
+    return login == _login_of(github.requester.base_url, auth.token)
+
+
+@cache
+def _login_of(api_url: str, token: str) -> str:
+    """The account behind a personal token (asked once per process, when first needed)."""
+    return Github(auth=Auth.Token(token), base_url=api_url).get_user().login

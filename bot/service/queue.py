@@ -1,0 +1,185 @@
+"""The queue: the webhook enqueues a delivery, a worker does the GitHub work.
+
+huey gives both deployments from one code path: a SQLite file that survives
+a restart on one machine (the default, no server to run) and Redis for
+several machines (``QUEUE_URL=redis://...`` or the platform's ``REDIS_URL``).
+The queue is built from the process's ``Settings``, once: the web app and
+the worker each build their own, with the same job names.
+
+A job that fails for a reason that may pass (GitHub 5xx or rate limit after
+PyGithub's own retries, a network error) is tried again with backoff; any
+other failure is a bug or a permanent refusal and is not retried, so a
+broken delivery cannot cycle in the queue. Whatever is lost anyway (a worker
+killed mid-job, a delivery GitHub never made) the reconcile pass completes.
+
+The web app never imports the GitHub edge: the jobs import it when they run.
+"""
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from huey import Huey, RedisExpireHuey, crontab
+from huey.api import Task
+from huey.storage import SqliteStorage
+
+from bot.service import logs
+from bot.service.config import Settings
+
+QUEUE_NAME = "awesome-vis-bot"
+# GitHub offers a delivery for redelivery for 3 days; its id is remembered longer.
+DELIVERY_MEMORY = timedelta(days=7)
+# Tries after the first: 30 s, 1, 2, 4 and 8 minutes later (about a quarter of an hour).
+RETRIES, RETRY_DELAY_SECONDS, RETRY_BACKOFF = 5, 30, 2
+RECONCILE_SCHEDULE = crontab(minute="*/10")
+# The periodic pass leaves alone what the event stream may still be doing.
+RECONCILE_GRACE = timedelta(minutes=2)
+
+
+class _QueueFile(SqliteStorage):
+    """huey's SQLite queue, committing with ``synchronous=NORMAL`` under its WAL journal.
+
+    SQLite's default (FULL) waits for the disk on every commit, so each webhook
+    answer waited for one or two flushes (bench/webhook_ack.py: p99 210 ms at
+    32 concurrent deliveries). NORMAL keeps every commit through a crash of the
+    process; only an OS crash or power cut can lose the last ones, and what
+    they held is completed by the reconcile pass from GitHub's state.
+    """
+
+    def _create_connection(self) -> sqlite3.Connection:
+        connection = super()._create_connection()
+        connection.execute("pragma synchronous=NORMAL")
+        return connection
+
+
+def make_huey(queue_url: str, *, immediate: bool = False) -> Huey:
+    """huey on the SQLite file or the Redis server ``queue_url`` names."""
+    if queue_url.startswith("sqlite:///"):
+        path = Path(queue_url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return Huey(QUEUE_NAME, storage_class=_QueueFile, filename=str(path), immediate=immediate)
+    # The "expire" flavour: its put_if_empty takes a TTL on any Redis version.
+    seconds = int(DELIVERY_MEMORY.total_seconds())
+    return RedisExpireHuey(QUEUE_NAME, url=queue_url, expire_time=seconds, immediate=immediate)
+
+
+class Jobs:
+    """The queue of one process and the jobs it runs, built from the process's settings.
+
+    ``immediate`` runs each job at once in the caller (tests, and one-shot runs).
+    """
+
+    def __init__(self, settings: Settings, *, immediate: bool = False) -> None:
+        self.settings = settings
+        self.huey = make_huey(settings.queue_url, immediate=immediate)
+        self.handle_delivery = self.huey.task(
+            retries=RETRIES,
+            retry_delay=RETRY_DELAY_SECONDS,
+            retry_backoff=RETRY_BACKOFF,
+            context=True,
+            name="handle_delivery",
+        )(self._handle_delivery)
+        self.reconcile = self.huey.periodic_task(
+            RECONCILE_SCHEDULE, context=True, name="reconcile"
+        )(self._reconcile)
+        self.huey.periodic_task(crontab(minute="7", hour="3"), name="forget_old_deliveries")(
+            self.forget_old_deliveries
+        )
+
+    def pending(self) -> int:
+        """Jobs waiting in the queue; raises when the queue cannot be reached."""
+        return self.huey.pending_count()
+
+    # -- duplicate deliveries --------------------------------------------------
+
+    def first_delivery(self, delivery_id: str) -> bool:
+        """Remember a delivery id atomically; False when it was seen before.
+
+        GitHub may deliver the same event twice (same ``X-GitHub-Delivery``);
+        handlers are idempotent, but a duplicate need not cost a job at all.
+        """
+        key, stamp = f"delivery:{delivery_id}", str(int(time.time())).encode()
+        storage = self.huey.storage
+        if isinstance(storage, SqliteStorage):  # no TTL there: forget_old_deliveries prunes
+            return storage.put_if_empty(key, stamp)
+        return storage.put_if_empty(key, stamp, ttl=int(DELIVERY_MEMORY.total_seconds()))
+
+    def forget_delivery(self, delivery_id: str) -> None:
+        """Let a redelivery through after the first attempt could not be queued."""
+        self.huey.storage.delete_data(f"delivery:{delivery_id}")
+
+    def forget_old_deliveries(self) -> int:
+        """Drop remembered delivery ids older than DELIVERY_MEMORY (SQLite keeps them)."""
+        storage = self.huey.storage
+        if not isinstance(storage, SqliteStorage):
+            return 0
+        cutoff = int(time.time() - DELIVERY_MEMORY.total_seconds())
+        with storage.db(commit=True) as cursor:
+            cursor.execute(
+                "delete from kv where queue = ? and key like 'delivery:%' "
+                "and cast(value as integer) < ?",
+                (storage.name, cutoff),
+            )
+            return cursor.rowcount
+
+    # -- the jobs ---------------------------------------------------------------
+
+    def _handle_delivery(
+        self, name: str, payload: dict[str, Any], delivery_id: str, task: Task | None = None
+    ) -> None:
+        from bot.github import handlers  # the worker's side: the web app never loads it
+        from bot.github.routing import Event
+
+        fields = {"delivery": delivery_id, **logs.delivery_fields(name, payload)}
+        with logged_job(task, fields):
+            handlers.run(Event(name, payload, delivery_id), self.settings)
+
+    def _reconcile(self, task: Task | None = None) -> None:
+        """Complete what the event stream left undone (also queued at worker start-up)."""
+        from bot.github import reconcile
+
+        if self.settings.repository is None:
+            return
+        with logged_job(task, {"repository": self.settings.repository}, job="reconcile"):
+            reconcile.run(self.settings, grace=RECONCILE_GRACE)
+
+
+@contextmanager
+def logged_job(task: Task | None, fields: dict[str, Any], job: str = "delivery") -> Iterator[None]:
+    """Log one line for the job: outcome, duration, GitHub requests; decide on a retry.
+
+    A permanent failure empties the task's retries, so huey gives up at once.
+    """
+    from bot.github.errors import is_transient
+
+    start = time.perf_counter()
+    with logs.counting_github_requests() as calls:
+        try:
+            yield
+        except Exception as error:
+            retry = task is not None and task.retries > 0 and is_transient(error)
+            if task is not None and not retry:
+                task.retries = 0
+            outcome = f"retry in {task.retry_delay}s" if retry and task else "failed"
+            logs.event(
+                "job",
+                job=job,
+                **fields,
+                outcome=outcome,
+                error=f"{type(error).__name__}: {error}"[:300],
+                duration_ms=logs.milliseconds_since(start),
+                github_requests=calls[0],
+            )
+            raise
+        logs.event(
+            "job",
+            job=job,
+            **fields,
+            outcome="done",
+            duration_ms=logs.milliseconds_since(start),
+            github_requests=calls[0],
+        )
