@@ -8,17 +8,22 @@ Run: ``.venv/bin/python bench/approval.py``.
 import hashlib
 import hmac
 import json
-import os
 import statistics
+import sys
 import time
+from pathlib import Path
 
-from bot import jobs, paths
-from bot.core.form_parser import field_labels
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the stand-in, beside the package
+
+from bot.core import paths
+from bot.core.form_parser import render_body
 from bot.service.app import create_app
+from bot.service.config import Settings
+from bot.service.queue import Jobs
 from standin import Standin, payloads
 
 REPO = "octo/awesome-vis"
-SECRET = "bench-secret"
+SECRET = "bench-webhook-secret"
 ROUNDS = 5
 FILES = (paths.README_IN_REPO, paths.DATA_IN_REPO, paths.SCHEMA_IN_REPO, paths.FORM_IN_REPO)
 
@@ -30,10 +35,7 @@ def issue_body(index: int) -> str:
         "venue": "CVPR",
         "paper_url": f"https://arxiv.org/abs/2401.{index:05d}",
     }
-    return "\n\n".join(
-        f"### {label}\n\n{values.get(field, '_No response_')}"
-        for field, label in field_labels().items()
-    )
+    return render_body(values)
 
 
 def deliver(web, github: Standin, event: str, payload: dict) -> None:
@@ -71,11 +73,8 @@ def run(latency: float) -> tuple[list[float], int]:
         github.add_token("bench-token", "vis-bot[bot]")
         github.create_repo(REPO, files={n: (paths.ROOT / n).read_bytes() for n in FILES})
         github.set_permission(REPO, "alice", "write")
-        os.environ.update(
-            GITHUB_WEBHOOK_SECRET=SECRET, GITHUB_TOKEN="bench-token", GITHUB_API_URL=github.base_url
-        )
-        jobs.huey.immediate = True
-        web = create_app().test_client()
+        settings = Settings(webhook_secret=SECRET, token="bench-token", api_url=github.base_url)
+        web = create_app(settings, Jobs(settings, immediate=True)).test_client()
         github.latency = latency
         results = [one_approval(web, github, index) for index in range(ROUNDS)]
     return [seconds for seconds, _ in results], max(count for _, count in results)

@@ -32,6 +32,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the stand-in, beside the package
+
 from bot.core import paths
 from bot.service import procfile
 from standin import Standin, payloads

@@ -1,7 +1,5 @@
 """Shared fixtures: ``standin``, a local GitHub that fails tests on bad requests."""
 
-import hashlib
-import hmac
 import json
 import uuid
 from collections.abc import Iterator
@@ -9,10 +7,10 @@ from dataclasses import dataclass
 
 import pytest
 from flask.testing import FlaskClient
+from helpers import BOT_TOKEN, REPO, SECRET, file_issue, seed, sign
 from huey.signals import SIGNAL_ERROR
 from werkzeug.test import TestResponse
 
-from bot.core import paths
 from bot.service.app import create_app
 from bot.service.config import Settings
 from bot.service.queue import Jobs
@@ -42,17 +40,6 @@ def standin() -> Iterator[Standin]:
 
 # -- the bot, wired to the stand-in as in production --------------------------
 
-REPO = "octo/awesome-vis"
-BOT_TOKEN = "bot-token"
-BOT_LOGIN = "vis-bot[bot]"
-SECRET = "test-webhook-secret"
-LIST_FILES = (
-    paths.README_IN_REPO,
-    paths.DATA_IN_REPO,
-    paths.SCHEMA_IN_REPO,
-    paths.FORM_IN_REPO,
-)
-
 
 @dataclass
 class Bot:
@@ -81,24 +68,13 @@ class Bot:
 
     def file_issue(self, body: str, user: str = "carol") -> tuple[int, dict]:
         """An issue as the form files it, and the ``issues.opened`` payload GitHub sends."""
-        number = self.github.create_issue(
-            REPO, title="[Paper]: x", body=body, user=user, labels=["new paper"]
-        )
-        payload = self.payload(
-            "issues", "opened", issue_number=number, issue_body=body, sender=user
-        )
-        return number, payload
-
-
-def sign(body: bytes, secret: str = SECRET) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        return file_issue(self.github, body, user)
 
 
 @pytest.fixture
 def bot(standin: Standin, monkeypatch: pytest.MonkeyPatch) -> Iterator[Bot]:
     """The list's repository on the stand-in, and the bot configured to answer for it."""
-    standin.add_token(BOT_TOKEN, BOT_LOGIN)
-    standin.create_repo(REPO, files={name: (paths.ROOT / name).read_bytes() for name in LIST_FILES})
+    seed(standin)
     monkeypatch.setenv("GITHUB_WEBHOOK_SECRET", SECRET)
     monkeypatch.setenv("GITHUB_TOKEN", BOT_TOKEN)
     monkeypatch.setenv("GITHUB_API_URL", standin.base_url)
@@ -117,7 +93,7 @@ def bot(standin: Standin, monkeypatch: pytest.MonkeyPatch) -> Iterator[Bot]:
 @pytest.fixture
 def service(standin: Standin, tmp_path):
     """web and worker started from the Procfile, against the stand-in, with a SQLite queue."""
-    from processes import Service, seed, service_environment  # processes imports conftest
+    from processes import Service, service_environment
 
     seed(standin)
     queue = f"sqlite:///{tmp_path / 'queue.db'}"

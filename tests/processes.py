@@ -20,9 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from conftest import BOT_LOGIN, BOT_TOKEN, LIST_FILES, REPO, SECRET, sign
+from helpers import BOT_TOKEN, REPO, SECRET, sign
 
-from bot.core import paths
 from bot.service import procfile
 from standin import Standin
 
@@ -44,12 +43,6 @@ def clean_environment(**settings: str) -> dict[str, str]:
         if not key.startswith("GITHUB_") and key not in SERVICE_VARIABLES
     }
     return env | settings
-
-
-def seed(standin: Standin) -> None:
-    """The list's repository and the bot's token, as the ``bot`` fixture makes them."""
-    standin.add_token(BOT_TOKEN, BOT_LOGIN)
-    standin.create_repo(REPO, files={name: (paths.ROOT / name).read_bytes() for name in LIST_FILES})
 
 
 def wait_until(condition: Callable[[], Any], what: str, timeout: float = 30) -> Any:

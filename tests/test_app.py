@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from conftest import SECRET, sign
+from helpers import SECRET, sign
 
 from bot.service.app import MAX_BODY_BYTES, create_app
 from bot.service.config import ConfigError, Settings

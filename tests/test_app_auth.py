@@ -4,11 +4,8 @@ import json
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from conftest import REPO, SECRET
-from processes import Service, clean_environment, seed, wait_until
-from test_deploy import file_issue, status_comment
-from test_intake import PAPER, form_body
-from test_standin_app import new_key
+from helpers import PAPER, REPO, SECRET, file_issue, form_body, new_key, seed, status_comment
+from processes import Service, clean_environment, wait_until
 
 from bot.cli import main
 from bot.core import paths

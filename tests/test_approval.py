@@ -1,64 +1,21 @@
 """Approval through the real app against the stand-in: `/approve` makes exactly one PR."""
 
-import re
 import threading
 
 import pytest
 import yaml
-from conftest import REPO
-from test_intake import PAPER, form_body
+from helpers import MAINTAINER, PAPER, REPO, bot_comments, comment, form_body, open_pulls, submit
 
 from bot.core.change import branch_for
 from bot.core.commands import Command, parse_command
 from bot.core.papers import load_papers
 from bot.core.table import render_row
 
-MAINTAINER = "alice"
-
-
-def submit(bot, values=PAPER, user="carol"):
-    """A contributor files the form; the bot answers; the maintainer may decide."""
-    number, payload = bot.file_issue(form_body(values), user=user)
-    bot.deliver("issues", payload)
-    bot.github.set_permission(REPO, MAINTAINER, "write")
-    return number
-
-
-def comment(bot, number, body, user=MAINTAINER, delivery=""):
-    issue = bot.github.issue(REPO, number)
-    bot.github.add_comment(REPO, number, body, user=user)
-    payload = bot.payload(
-        "issue_comment",
-        "created",
-        issue_number=number,
-        issue_body=issue["body"],
-        issue_labels=[label["name"] for label in issue["labels"]],
-        comment_body=body,
-        comment_user=user,
-        sender=user,
-    )
-    return bot.deliver("issue_comment", payload, delivery=delivery)
-
-
-def open_pulls(bot):
-    return [pull for pull in bot.github.pulls(REPO) if pull["state"] == "open"]
-
 
 def only_pull(bot):
     pulls = bot.github.pulls(REPO)
     assert len(pulls) == 1
     return pulls[0]
-
-
-def bot_comments(bot, number):
-    """What the bot said on the issue, as readers see it (hidden trailing keys left out)."""
-    return [
-        visible(c["body"]) for c in bot.github.comments(REPO, number) if c["user"]["type"] == "Bot"
-    ]
-
-
-def visible(body: str) -> str:
-    return re.sub(r"\n\n<!-- awesome-vis-bot:[^>]*-->\Z", "", body)
 
 
 def main_sha(bot):

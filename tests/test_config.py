@@ -1,7 +1,7 @@
 """Settings: every missing or malformed variable is named at once; no value of a secret is."""
 
 import pytest
-from test_standin_app import new_key
+from helpers import new_key
 
 from bot.service.config import ConfigError, Settings
 

@@ -10,36 +10,21 @@ import subprocess
 import sys
 
 import pytest
-from conftest import BOT_LOGIN, BOT_TOKEN, REPO, SECRET
-from processes import Service, clean_environment, seed, service_environment, wait_until
-from test_intake import PAPER, form_body
+from helpers import (
+    BOT_LOGIN,
+    BOT_TOKEN,
+    PAPER,
+    REPO,
+    SECRET,
+    file_issue,
+    form_body,
+    seed,
+    status_comment,
+)
+from processes import Service, clean_environment, service_environment, wait_until
 
 from bot.core import paths
-from bot.core.messages import STATUS_MARKER
 from bot.service import procfile
-from standin import Standin, payloads
-
-
-def file_issue(standin: Standin, body: str) -> tuple[int, dict]:
-    number = standin.create_issue(
-        REPO, title="[Paper]: DVIS", body=body, user="carol", labels=["new paper"]
-    )
-    payload = payloads.payload(
-        "issues",
-        "opened",
-        repo=REPO,
-        base_url=standin.base_url,
-        issue_number=number,
-        issue_body=body,
-        sender="carol",
-    )
-    return number, payload
-
-
-def status_comment(standin: Standin, number: int) -> dict | None:
-    return next(
-        (c for c in standin.comments(REPO, number) if c["body"].startswith(STATUS_MARKER)), None
-    )
 
 
 def test_the_procfile_runs_gunicorn_on_port_and_a_worker():

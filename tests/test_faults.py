@@ -14,12 +14,19 @@ import signal
 from datetime import timedelta
 
 import pytest
-from conftest import REPO
 from github import RateLimitExceededException
+from helpers import (
+    PAPER,
+    REPO,
+    bot_comments,
+    comment,
+    file_issue,
+    form_body,
+    status_comment,
+    submit,
+    visible,
+)
 from processes import Service, wait_until
-from test_approval import bot_comments, comment, submit, visible
-from test_deploy import file_issue, status_comment
-from test_intake import PAPER, form_body
 
 from bot.core.change import branch_for
 from bot.core.messages import STATUS_MARKER

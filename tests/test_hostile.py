@@ -18,12 +18,20 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import pytest
-from conftest import REPO, sign
+from helpers import (
+    MAINTAINER,
+    PAPER,
+    REPO,
+    bot_comments,
+    comment,
+    form_body,
+    only_status,
+    sign,
+    submit,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
-from test_approval import MAINTAINER, bot_comments, comment, submit
-from test_intake import PAPER, form_body, only_status
 
 from bot.core.form_parser import field_labels
 from bot.core.messages import STATUS_MARKER

@@ -1,48 +1,11 @@
 """Intake through the real app against the stand-in: a contributor files or edits a paper."""
 
 import pytest
-from conftest import BOT_LOGIN, REPO
+from helpers import PAPER, REPO, form_body, only_status, status_comments
 
-from bot.core.form_parser import field_labels
 from bot.core.messages import STATUS_MARKER
 from bot.core.submission import assess, status_text
 from bot.core.table import render_row
-
-PAPER = {
-    "title": "DVIS: Decoupled Video Instance Segmentation Framework",
-    "year": "2023",
-    "venue": "ICCV",
-    "datasets": "YouTube-VIS 2019, OVIS",
-    "code_available": "Yes",
-    "paper_url": "https://arxiv.org/abs/2306.03413",
-    "code_url": "https://github.com/zhang-tao-whu/DVIS",
-}
-
-
-def form_body(values: dict, newline: str = "\n") -> str:
-    """An issue body exactly as GitHub renders the form: every section, empty ones too."""
-    sections = []
-    for field, label in field_labels().items():
-        value = values.get(field)
-        if value is None:
-            value = "None" if field == "code_available" else "_No response_"
-        sections.append(f"### {label}\n\n{value}")
-    return "\n\n".join(sections).replace("\n", newline)
-
-
-def status_comments(bot, number):
-    """The bot's comments carrying the status marker (one, if all is well)."""
-    return [
-        comment
-        for comment in bot.github.comments(REPO, number)
-        if comment["body"].startswith(STATUS_MARKER) and comment["user"]["login"] == BOT_LOGIN
-    ]
-
-
-def only_status(bot, number) -> str:
-    comments = status_comments(bot, number)
-    assert len(comments) == 1
-    return comments[0]["body"]
 
 
 def test_a_valid_submission_gets_a_preview_of_its_row_and_the_ready_label(bot):
@@ -133,7 +96,7 @@ def test_a_repeated_delivery_edits_nothing_and_adds_no_comment(bot):
     )
     writes = [r for r in bot.github.requests if r.method != "GET"]
     assert writes == []
-    assert len(status_comments(bot, number)) == 1
+    assert len(status_comments(bot.github, number)) == 1
 
 
 def test_our_own_label_changes_do_not_trigger_another_answer(bot):

@@ -8,11 +8,9 @@ import uuid
 import pytest
 import redis
 import requests
-from conftest import REPO
 from github import GithubException, RateLimitExceededException
-from processes import Service, free_port, seed, service_environment, wait_until
-from test_deploy import file_issue, status_comment
-from test_intake import PAPER, form_body
+from helpers import PAPER, REPO, file_issue, form_body, seed, status_comment
+from processes import Service, free_port, service_environment, wait_until
 
 from bot.github.errors import is_transient
 from bot.service.config import Settings

@@ -1,31 +1,9 @@
 """When the default branch moves, the bot's open PRs are rebuilt on it and never conflict."""
 
-from conftest import BOT_TOKEN, REPO
-from test_approval import PAPER, comment, submit
+from helpers import PAPER, REPO, SECOND, approve, merge
 
 from bot.core.change import added_papers, branch_for
 from bot.core.papers import load_papers
-
-SECOND = {
-    **PAPER,
-    "title": "CTVIS: Consistent Training for Online Video Instance Segmentation",
-    "paper_url": "https://arxiv.org/abs/2307.12616",
-    "code_url": None,
-}
-
-
-def approve(bot, values):
-    number = submit(bot, values)
-    comment(bot, number, "/approve")
-    pull = next(p for p in bot.github.pulls(REPO) if p["head"]["ref"] == branch_for(number))
-    return number, pull["number"]
-
-
-def merge(bot, pull_number):
-    before = bot.github.branch(REPO, "main")
-    bot.github.client(BOT_TOKEN).get_repo(REPO).get_pull(pull_number).merge()
-    after = bot.github.branch(REPO, "main")
-    return bot.payload("push", ref="refs/heads/main", before=before, after=after)
 
 
 def test_merging_one_paper_pr_rebuilds_the_other_on_the_new_head(bot):

@@ -4,12 +4,20 @@ import subprocess
 import sys
 from datetime import timedelta
 
-from conftest import REPO
+from helpers import (
+    MAINTAINER,
+    PAPER,
+    REPO,
+    SECOND,
+    approve,
+    comment,
+    file_issue,
+    form_body,
+    merge,
+    status_comment,
+    submit,
+)
 from processes import service_environment
-from test_approval import MAINTAINER, PAPER, comment, submit
-from test_deploy import file_issue, status_comment
-from test_intake import form_body
-from test_rebuild import SECOND, approve, merge
 
 from bot.core import paths
 from bot.core.change import branch_for

@@ -4,29 +4,14 @@ import time
 
 import jwt
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from github import Auth, Github, GithubException, GithubIntegration
+from helpers import new_key
 
 from standin import Standin
 
 REPO = "octo/awesome-vis"
 APP_ID = 123
 INSTALLATION_ID = 4567
-
-
-def new_key() -> tuple[str, str]:
-    """A fresh RSA key pair as (private PEM, public PEM)."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    public = key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    return private, public.decode()
 
 
 def get_app(client: Github) -> dict:

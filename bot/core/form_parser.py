@@ -56,6 +56,21 @@ def field_labels(form: dict[str, Any] | None = None) -> dict[str, str]:
     return {element["id"]: element["attributes"]["label"] for element in _fields(form)}
 
 
+def render_body(values: dict[str, Any], form: dict[str, Any] | None = None) -> str:
+    """An issue body as GitHub renders the form for these answers, empty sections included.
+
+    The inverse of ``parse_issue``, for the sandbox's example and the tests' bodies.
+    """
+    form = form if form is not None else build_form(load_schema())
+    sections = []
+    for element in _fields(form):
+        value = values.get(element["id"])
+        if value is None:
+            value = NO_SELECTION if element["type"] == "dropdown" else NO_RESPONSE
+        sections.append(f"### {element['attributes']['label']}\n\n{value}")
+    return "\n\n".join(sections)
+
+
 def parse_issue(
     body: str | None,
     form: dict[str, Any] | None = None,

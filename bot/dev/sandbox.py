@@ -20,7 +20,7 @@ from typing import Any
 
 from bot.core import paths
 from bot.core.change import branch_for
-from bot.core.form_parser import field_labels
+from bot.core.form_parser import render_body
 from bot.service import procfile
 from standin import Standin, remote_client
 
@@ -76,11 +76,7 @@ def service_environment(github: Standin, port: int) -> dict[str, str]:
 
 def example_body() -> str:
     """An issue body as GitHub renders the form, for ``EXAMPLE_PAPER``."""
-    sections = [
-        f"### {label}\n\n{EXAMPLE_PAPER.get(field, '_No response_')}"
-        for field, label in field_labels().items()
-    ]
-    return "\n\n".join(sections) + "\n"
+    return render_body(EXAMPLE_PAPER) + "\n"
 
 
 def run(args: argparse.Namespace) -> int:
