@@ -29,6 +29,7 @@ test: $(BIN)/activate
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/activate
+	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/render_scale.py
 	$(BIN)/python bench/approval.py
 	$(BIN)/python bench/webhook_ack.py
