@@ -12,7 +12,7 @@ Usage (from the repository root)::
     cd /tmp && npm pack @octokit/openapi && tar xzf octokit-openapi-*.tgz
     python scripts/trim_openapi.py /tmp/package/generated/api.github.com.json
 
-Writes ``bot/standin/openapi/api.github.com.json``.
+Writes ``standin/openapi/api.github.com.json``.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-OUT = Path(__file__).resolve().parent.parent / "bot" / "standin" / "openapi" / "api.github.com.json"
+OUT = Path(__file__).resolve().parent.parent / "standin" / "openapi" / "api.github.com.json"
 
 REPO = "/repos/{owner}/{repo}"
 

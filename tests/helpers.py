@@ -109,13 +109,14 @@ def submit(bot, values=PAPER, user="carol"):
 
 def comment(bot, number, body, user=MAINTAINER, delivery=""):
     issue = bot.github.issue(REPO, number)
-    bot.github.add_comment(REPO, number, body, user=user)
+    comment_id = bot.github.add_comment(REPO, number, body, user=user)
     payload = bot.payload(
         "issue_comment",
         "created",
         issue_number=number,
         issue_body=issue["body"],
         issue_labels=[label["name"] for label in issue["labels"]],
+        comment_id=comment_id,
         comment_body=body,
         comment_user=user,
         sender=user,

@@ -183,9 +183,9 @@ def test_an_edit_after_approval_leaves_the_pr_until_a_new_approve(bot):
     )
     bot.deliver("issues", edited)
     assert bot.github.branch(REPO, branch_for(number)) == first_head
-    status = [body for body in bot_comments(bot, number) if "Ready for review" in body]
+    status = [body for body in bot_comments(bot, number) if "Changed after approval" in body]
     pull = only_pull(bot)
-    assert f"pull request #{pull['number']} still holds the approved version" in status[0]
+    assert f"Pull request #{pull['number']} still holds the approved version" in status[0]
     comment(bot, number, "/approve")
     assert only_pull(bot)["number"] == pull["number"]
     head = bot.github.branch(REPO, branch_for(number))
@@ -219,7 +219,9 @@ def test_comments_on_pull_requests_and_by_bots_are_ignored_silently(bot):
     ("body", "command"),
     [
         ("/approve", Command("approve")),
-        ("  \n/Approve  looks good", Command("approve", "looks good")),
+        ("  \n/Approve", Command("approve")),
+        ("/approve anyway", Command("approve", anyway=True)),
+        ("/Approve  looks good", Command("unclear", "/Approve  looks good")),
         ("/reject duplicate of #3", Command("reject", "duplicate of #3")),
         ("/reject", Command("reject")),
         ("/approved", None),
@@ -234,24 +236,12 @@ def test_command_grammar(body, command):
     assert parse_command(body) == command
 
 
-def test_the_approval_uses_thirteen_github_requests(bot):
-    """Permission, branch, data, issue, README, tree, commit, ref, pull, comment,
-    the status comment found and edited, labels."""
+def test_the_approval_reads_its_facts_then_writes_the_pull_request_once(bot):
+    """Facts: issue, comments, head, data, open and closed PRs, other submissions;
+    permission; README; tree, commit, ref, pull, link comment; status edited; labels set."""
     number = submit(bot)
     bot.github.clear_requests()
     comment(bot, number, "/approve")
-    assert [(r.method, r.status) for r in bot.github.requests] == [
-        ("GET", 200),
-        ("GET", 200),
-        ("GET", 200),
-        ("GET", 200),
-        ("GET", 200),
-        ("POST", 201),
-        ("POST", 201),
-        ("POST", 201),
-        ("POST", 201),
-        ("POST", 201),
-        ("GET", 200),
-        ("PATCH", 200),
-        ("PUT", 200),
-    ]
+    writes = [(r.method, r.status) for r in bot.github.requests if r.method != "GET"]
+    assert writes == [("POST", 201)] * 5 + [("PATCH", 200), ("PUT", 200)]
+    assert len(bot.github.requests) == 16

@@ -26,7 +26,14 @@ class Change:
 
 
 def build_change(
-    data: str, readme: str, paper: Paper, *, issue: int, submitter: dict, approver: str
+    data: str,
+    readme: str,
+    paper: Paper,
+    *,
+    issue: int,
+    submitter: dict,
+    approver: str,
+    version: str,
 ) -> Change:
     new_data, new_readme = add_to_list(data, readme, [paper])
     title = messages.pull_title(paper["title"])
@@ -38,7 +45,7 @@ def build_change(
         new_readme,
         title,
         messages.commit_message(title, issue, approver, coauthor),
-        messages.pull_body(issue, submitter["login"], approver, render_table([paper])),
+        messages.pull_body(issue, submitter["login"], approver, render_table([paper]), version),
     )
 
 

@@ -22,51 +22,107 @@ READY_HEADING = "**Ready for review.** This is the row the table will show:"
 CAN_APPROVE = "A maintainer can comment `/approve` to open the pull request."
 NEEDS_CHANGES_HEADING = "**Needs changes.** Please edit this issue to fix:"
 CHECKED_ON_EDIT = "The bot checks the issue again each time it is edited."
+REJECTED_STATUS = "**Rejected** by a maintainer: this paper will not be added."
+WITHDRAWN_STATUS = "**Closed.** The issue was closed without the paper being added."
+DUPLICATE_STATUS = (
+    "**Duplicate.** This paper reached the list by another route, so this submission is closed."
+)
 
 
-def approved(approver: str, pull: int, row: str) -> str:
+def _parts(*parts: str) -> str:
+    return "\n\n".join(part for part in parts if part) + "\n"
+
+
+def also_submitted(numbers: list[str]) -> str:
+    """Other open submissions of the same paper; only one of them can have a pull request."""
     return (
-        f"**Approved** by `{approver}`: pull request #{pull} adds this row.\n\n"
-        f"{row}\n\nAn edit of the issue from now on reaches the pull request only with a "
-        "new `/approve`.\n"
+        f"This paper is also submitted in {', '.join(numbers)}; only one of these can have "
+        "a pull request at a time."
     )
 
 
-def edited_after_approval(pull: int) -> str:
-    return (
-        f"The issue was edited after approval: pull request #{pull} still holds "
-        "the approved version. A maintainer can comment `/approve` again to update it "
-        "with this one."
+def approved(approver: str, pull: int, row: str, notes: list[str] | None = None) -> str:
+    return _parts(
+        f"**Approved** by `{approver}`: pull request #{pull} adds this row.",
+        row,
+        *(notes or []),
+        "An edit of the issue from now on reaches the pull request only with a new `/approve`.",
     )
 
 
-def ready(row: str, note: str = CAN_APPROVE) -> str:
-    return "\n\n".join([READY_HEADING, row, note]) + "\n"
+def changed_after_approval(
+    pull: int, row: str, errors: list[tuple[str | None, str]] | None = None
+) -> str:
+    """The issue changed after approval; the open PR keeps the approved version."""
+    heading = f"**Changed after approval.** Pull request #{pull} still holds the approved version."
+    if errors:
+        return _parts(heading, _error_list(errors), CHECKED_ON_EDIT)
+    return _parts(
+        heading,
+        f"This is the row of the edited submission:\n\n{row}",
+        "A maintainer can comment `/approve` again to update the pull request with it.",
+    )
 
 
-def needs_changes(errors: Iterable[tuple[str | None, str]]) -> str:
+def ready(row: str, notes: list[str] | None = None) -> str:
+    return _parts(READY_HEADING, row, *(notes or []), CAN_APPROVE)
+
+
+def needs_changes(errors: Iterable[tuple[str | None, str]], notes: list[str] | None = None) -> str:
     """The list of what to fix: (label, message) pairs, label None for the whole body."""
-    lines = [
-        NEEDS_CHANGES_HEADING,
-        "",
-        *(f"- **{label}**: {message}" if label else f"- {message}" for label, message in errors),
-        "",
-        CHECKED_ON_EDIT,
-    ]
-    return "\n".join(lines) + "\n"
+    return _parts(NEEDS_CHANGES_HEADING, _error_list(errors), *(notes or []), CHECKED_ON_EDIT)
 
 
-def already_listed(title: str, year: object) -> str:
-    """``title`` already escaped for Markdown."""
-    return (
-        f"This paper is already in the list as “{title}” ({year}). "
-        "If it is a different paper, say so in the Notes field."
+def _error_list(errors: Iterable[tuple[str | None, str]]) -> str:
+    return "\n".join(
+        f"- **{label}**: {message}" if label else f"- {message}" for label, message in errors
     )
+
+
+def added(pull: int) -> str:
+    return f"**Added.** Pull request #{pull} was merged: the paper is in the list. Thank you!"
+
+
+def already_listed(title: str, year: object, *, by_title: bool = False) -> str:
+    """``title`` already escaped for Markdown."""
+    text = f"This paper is already in the list as “{title}” ({year})."
+    if by_title:
+        text += (
+            " If it is a different paper with the same title, a maintainer can comment "
+            "`/approve anyway`."
+        )
+    return text
 
 
 # -- answers to commands ---------------------------------------------------------
 
 NOT_APPROVED_YET = "Not approved yet: the submission has problems, listed in the status comment."
+ISSUE_CLOSED = "Nothing to do: this issue is closed. Reopen it first."
+ANYWAY_NOT_FOR_LINKS = (
+    "Not approved: `/approve anyway` accepts a paper whose title matches a listed one, "
+    "not one whose link (the same arXiv id) is already listed."
+)
+
+
+def unclear_command(login: str) -> str:
+    return (
+        f"@{login} nothing was done: `/approve` must stand alone on its line "
+        "(or be `/approve anyway`). Did you mean to approve? Comment `/approve` on its own."
+    )
+
+
+def changed_since_command(login: str) -> str:
+    return (
+        f"@{login} nothing was done: the submission changed after your `/approve`, so it is "
+        "not the version you saw. Check the status comment and comment `/approve` again."
+    )
+
+
+def other_submission_has_pull(number: int) -> str:
+    return (
+        f"Not approved: this paper's pull request comes from #{number}. Only one submission "
+        "of a paper can have a pull request at a time."
+    )
 
 
 def maintainers_only(login: str, command: str) -> str:
@@ -77,7 +133,9 @@ def maintainers_only(login: str, command: str) -> str:
 
 
 def rejected(maintainer: str, reason: str) -> str:
-    said = f"\n\n> {reason}" if reason else ""
+    """The reason quoted whole, every line of it."""
+    quoted = "\n".join(f"> {line}" for line in reason.splitlines())
+    said = f"\n\n{quoted}" if reason else ""
     return f"Closed by @{maintainer}: this paper will not be added.{said}"
 
 
@@ -109,13 +167,14 @@ def commit_message(title: str, issue: int, approver: str, coauthor: str) -> str:
     )
 
 
-def pull_body(issue: int, submitter: str, approver: str, table: str) -> str:
+def pull_body(issue: int, submitter: str, approver: str, table: str, version: str) -> str:
     return (
         f"Closes #{issue}\n\n"
         f"Adds this paper, submitted by @{submitter} in #{issue} and approved by "
         f"@{approver}:\n\n{table}\n"
         "Generated by the paper-intake bot from the issue form; `/approve` on the issue "
-        "again updates this pull request.\n"
+        "again updates this pull request.\n\n"
+        f"<!-- awesome-vis-bot:version {version} -->\n"
     )
 
 
@@ -123,3 +182,12 @@ ALREADY_LISTED_CLOSING = (
     "Closing: this paper reached the list by another route meanwhile, so this "
     "pull request has nothing left to add."
 )
+REJECTED_CLOSING = "Closing: the submission was rejected."
+ISSUE_CLOSED_CLOSING = "Closing: the submission's issue was closed."
+
+
+def listed_meanwhile(pull: int) -> str:
+    return (
+        f"Pull request #{pull} was closed: this paper reached the list by another route "
+        "meanwhile. Closing this submission as a duplicate."
+    )

@@ -26,10 +26,17 @@ class Assessment:
 
     paper: Paper
     errors: list[FieldError]
+    # Which identity gave away a listed paper ("paper_url" or "title"), and its error.
+    listed_by: str | None = None
+    listing: FieldError | None = None
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def ok_besides_a_title_clash(self) -> bool:
+        """Valid but for a listed paper of the same title (``/approve anyway`` accepts it)."""
+        return self.listed_by == "title" and self.errors == [self.listing]
 
 
 def assess(body: str | None, listed: list[Paper]) -> Assessment:
@@ -71,31 +78,17 @@ def _sentence(fragment: str) -> str:
     )
 
 
-def status_text(
-    assessment: Assessment, *, approved_pull: int | None = None, approver: str | None = None
-) -> str:
-    """The status comment's Markdown (the hidden marker is added when it is posted).
-
-    ``approved_pull``: the issue's open pull request. With ``approver``, it was
-    just made from this very version; without, it holds an earlier approved
-    version, which an edit of the issue does not change by itself.
-    """
+def status_text(assessment: Assessment, notes: list[str] | None = None) -> str:
+    """The status of a submission without a pull request: its row, or what to fix."""
     if not assessment.ok:
-        return messages.needs_changes((error.label, error.message) for error in assessment.errors)
-    row = render_table([assessment.paper]).rstrip("\n")
-    if approved_pull is not None and approver is not None:
-        return messages.approved(approver, approved_pull, row)
-    if approved_pull is not None:
-        return messages.ready(row, messages.edited_after_approval(approved_pull))
-    return messages.ready(row)
-
-
-def state_label(assessment: Assessment) -> str:
-    return READY if assessment.ok else NEEDS_CHANGES
+        errors = [(error.label, error.message) for error in assessment.errors]
+        return messages.needs_changes(errors, notes)
+    return messages.ready(render_table([assessment.paper]).rstrip("\n"), notes)
 
 
 def is_submission(payload: dict[str, Any]) -> bool:
-    """An open issue filed through the form; our own label changes are not new submissions.
+    """An issue filed through the form (open, or just closed); our own label changes are not
+    new submissions.
 
     A delivery without an issue object (a signed but hand-made one) is none.
     """
@@ -103,17 +96,18 @@ def is_submission(payload: dict[str, Any]) -> bool:
     if not isinstance(issue, dict):
         return False
     labels = {label["name"] for label in issue.get("labels", [])}
-    if issue.get("state") != "open" or INTAKE_LABEL not in labels or "pull_request" in issue:
+    if INTAKE_LABEL not in labels or "pull_request" in issue:
         return False
     if payload.get("action") == "labeled":
         return payload.get("label", {}).get("name") == INTAKE_LABEL
-    return True
+    return issue.get("state") == "open" or payload.get("action") == "closed"
 
 
 def is_command_context(payload: dict[str, Any]) -> bool:
-    """An open submission issue (not a pull request), commented on by a person.
+    """A submission issue (not a pull request), commented on by a person.
 
-    The bot's own comments never start with a command, and other bots' are ignored;
+    Whether the issue is still open is asked of GitHub, not of the payload. The
+    bot's own comments never start with a command, and other bots' are ignored;
     so is a delivery without the issue and comment objects (a hand-made one).
     """
     issue, comment = payload.get("issue"), payload.get("comment")
@@ -121,9 +115,4 @@ def is_command_context(payload: dict[str, Any]) -> bool:
         return False
     author = comment.get("user") or {}
     labels = {label["name"] for label in issue.get("labels", [])}
-    return (
-        "pull_request" not in issue
-        and issue.get("state") == "open"
-        and INTAKE_LABEL in labels
-        and author.get("type") != "Bot"
-    )
+    return "pull_request" not in issue and INTAKE_LABEL in labels and author.get("type") != "Bot"

@@ -70,17 +70,34 @@ def _installation_auth(app_id: int, private_key: str, installation_id: int) -> A
     return Auth.AppAuth(app_id, private_key).get_installation_auth(installation_id)
 
 
-def is_own(github: Github, login: str, user_type: str) -> bool:
-    """Whether a comment's author is this bot: an App, or the token's own account."""
-    if user_type == "Bot":
-        return True
+def own_login(github: Github) -> str:
+    """This bot's exact login: the token's account, or the App's ``slug[bot]``.
+
+    Only comments by this login are the bot's own; any other bot (``welcome[bot]``)
+    or anyone pasting the bot's hidden markers is somebody else.
+    """
     auth = github.requester.auth
-    if not isinstance(auth, Auth.Token):
-        return False
-    return login == _login_of(github.requester.base_url, auth.token)
+    if isinstance(auth, Auth.Token):
+        return _login_of(github.requester.base_url, auth.token)
+    if isinstance(auth, Auth.AppInstallationAuth):
+        app = auth._app_auth  # the App's own credentials, kept by PyGithub's installation auth
+        return _app_login(github.requester.base_url, app)
+    raise ValueError(f"cannot tell the bot's login from {type(auth).__name__}")
 
 
 @cache
 def _login_of(api_url: str, token: str) -> str:
-    """The account behind a personal token (asked once per process, when first needed)."""
+    """The account behind a token (asked once per process, when first needed)."""
     return Github(auth=Auth.Token(token), base_url=api_url).get_user().login
+
+
+_app_logins: dict[tuple[str, str], str] = {}
+
+
+def _app_login(api_url: str, app: Auth.AppAuth) -> str:
+    """The App's bot account, ``slug[bot]`` (asked once per process and App)."""
+    key = (api_url, str(app.app_id))
+    if key not in _app_logins:
+        slug = GithubIntegration(auth=app, base_url=api_url).get_app().slug
+        _app_logins[key] = f"{slug}[bot]"
+    return _app_logins[key]

@@ -12,14 +12,12 @@ from github import Github, GithubException, InputGitTreeElement
 from github.GitCommit import GitCommit
 from github.GitRef import GitRef
 from github.GitTree import GitTree
-from github.Issue import Issue
-from github.IssueComment import IssueComment
 from github.PullRequest import PullRequest
 from github.Repository import Repository
 from requests import RequestException
 
 from bot.core import messages
-from bot.github.client import is_own, single_shot
+from bot.github.client import single_shot
 
 
 def repository(github: Github, payload: dict[str, Any]) -> Repository:
@@ -33,29 +31,6 @@ def default_branch(payload: dict[str, Any]) -> str:
 def read_file(repo: Repository, path: str, ref: str) -> str:
     """One file's text at a ref (one request)."""
     return repo.get_contents(path, ref=ref).decoded_content.decode("utf-8")
-
-
-def find_status_comment(github: Github, issue: Issue) -> IssueComment | None:
-    """The bot's status comment on the issue, found again by its hidden marker.
-
-    Anyone can paste the marker, so the comment must also be the bot's own.
-    """
-    for comment in issue.get_comments():
-        if comment.body.startswith(messages.STATUS_MARKER) and is_own(
-            github, comment.user.login, comment.user.type
-        ):
-            return comment
-    return None
-
-
-def show_status(github: Github, issue: Issue, text: str) -> None:
-    """Create the status comment, or edit it in place; untouched when already current."""
-    body = f"{messages.STATUS_MARKER}\n{text}"
-    comment = find_status_comment(github, issue)
-    if comment is None:
-        issue.create_comment(body)
-    elif comment.body != body:
-        comment.edit(body)
 
 
 def comment_once(github: Github, full_name: str, number: int, text: str, key: str) -> None:
@@ -78,15 +53,6 @@ def comment_once(github: Github, full_name: str, number: int, text: str, key: st
     issue = github.get_repo(full_name).get_issue(number)
     if not any(marker in comment.body for comment in issue.get_comments()):
         issue.create_comment(body)
-
-
-def set_labels(issue: Issue, current: set[str], add: set[str], remove: set[str]) -> None:
-    """Move the issue's state labels with as few requests as the change needs."""
-    for label in sorted(remove & current):
-        issue.remove_from_labels(label)
-    missing = sorted(add - current)
-    if missing:
-        issue.add_to_labels(*missing)
 
 
 @dataclass(frozen=True)

@@ -1,47 +1,40 @@
-"""Reconcile: complete, from GitHub's state alone, what the event stream left undone.
+"""Reconcile: the lifecycle controller run over every open submission, with no event.
 
 GitHub does not resend a delivery that the bot missed while it was down, and
-a worker killed mid-job loses that job. This pass reads every open intake
-issue of the list's repository and, where an event's effect is missing,
-replays that event through the same handlers the webhook uses:
+a worker killed mid-job loses that job. This pass is level-triggered: for
+every open intake issue (and every issue whose bot PR is still open) it
+brings status, labels and pull request to the state GitHub's data implies,
+acting only on differences, and it carries out every command the status
+record does not list as answered. A lost ``/approve`` is completed only
+when the submission has not changed since the command (the status comment
+was not edited after it); otherwise the maintainer is asked for a fresh one.
+Once per pass it also replays a ``push`` of the default branch's head, so
+stale pull requests are rebuilt.
 
-- no status comment from the bot: ``issues.opened`` (the submission is assessed);
-- a command (``/approve``, ``/reject``) with no comment of the bot after it:
-  ``issue_comment.created`` (the bot answers every command with a comment);
-- and once per pass, a ``push`` of the default branch's head: the bot's pull
-  requests that are not based on it are rebuilt (none, usually).
-
-It is level-triggered and idempotent like the handlers: it keeps no state,
-and a pass over a repository where nothing is missing only reads (one request
-for the repository, one per page of issues, one per issue for its comments,
-one for the open pull requests and one per bot pull request).
-The periodic pass leaves alone what is younger than its ``grace``, so that it
-does not race the deliveries still in the queue.
+The periodic pass leaves alone what is younger than its ``grace``, so that
+it does not race the deliveries still in the queue.
 """
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from github import Github
+from github.Issue import Issue
 
-from bot.core import messages
+from bot.core import lifecycle, messages
 from bot.core.commands import parse_command
 from bot.core.forms import INTAKE_LABEL
-from bot.github.client import client_for_repository, is_own
+from bot.github.client import client_for_repository, own_login
 from bot.github.handlers import ROUTER
-from bot.github.routing import Event
+from bot.github.lifecycle import Place, converge, own_pulls
+from bot.github.routing import Context, Event, Lock, no_lock
 from bot.service import logs
 from bot.service.config import Settings
-
-Json = dict[str, Any]
-PER_PAGE = 100
 
 
 @dataclass(frozen=True)
 class Replay:
-    """One event replayed, for what (``#12``, or ``pull requests``), and how it went."""
+    """One thing the pass did, for what (``#12``, or ``pull requests``), and how it went."""
 
     target: str
     event: str
@@ -49,64 +42,114 @@ class Replay:
     error: str | None = None
 
 
-def run(settings: Settings, *, grace: timedelta = timedelta(0)) -> list[Replay]:
-    """One pass over the open intake issues of ``settings.repository``."""
+def run(
+    settings: Settings, *, grace: timedelta = timedelta(0), lock: Lock = no_lock
+) -> list[Replay]:
+    """One pass over the submissions of ``settings.repository``."""
     if settings.repository is None:
         raise ValueError("reconcile needs GITHUB_REPOSITORY (owner/name)")
     github, installation_id = client_for_repository(settings, settings.repository)
-    repository = _get(github, f"/repos/{settings.repository}")
-    context = {"repository": repository}
-    if installation_id is not None:
-        context["installation"] = {"id": installation_id}
+    repo = github.get_repo(settings.repository)
+    place = Place(repo.full_name, repo.owner.login, repo.default_branch)
+    context = Context(github, lock)
     cutoff = datetime.now(UTC) - grace
-    replays = []
-    for issue in _pages(github, f"/repos/{settings.repository}/issues", labels=INTAKE_LABEL):
-        if "pull_request" in issue:
+    replays: list[Replay] = []
+    seen = set()
+    for issue in repo.get_issues(state="open", labels=[INTAKE_LABEL]):
+        if issue.pull_request is not None or _aware(issue.created_at) > cutoff:
             continue
-        comments = list(_pages(github, issue["comments_url"]))
-        for name, payload, reason in missing_events(github, issue, comments, cutoff):
-            target = f"#{issue['number']}"
-            replays.append(_replay(github, target, name, payload | context, reason))
-    push = {"ref": f"refs/heads/{repository['default_branch']}", "deleted": False} | context
-    replays.append(_replay(github, "pull requests", "push", push, "rebuilt if stale"))
+        seen.add(issue.number)
+        replays += reconcile_issue(context, place, issue, cutoff)
+    for number in sorted(set(own_pulls(repo, place)) - seen):
+        replays.append(
+            _attempt(
+                f"#{number}",
+                "converge",
+                "open pull request",
+                lambda n=number: converge(context, place, n),
+            )
+        )
+    push: dict[str, Any] = {
+        "ref": f"refs/heads/{place.default_branch}",
+        "deleted": False,
+        "repository": {
+            "full_name": place.full_name,
+            "owner": {"login": place.owner},
+            "default_branch": place.default_branch,
+        },
+    }
+    if installation_id is not None:
+        push["installation"] = {"id": installation_id}
+    replays.append(
+        _attempt(
+            "pull requests",
+            "push",
+            "rebuilt if stale",
+            lambda: ROUTER.dispatch(Event("push", push, "reconcile:push"), context),
+        )
+    )
     return replays
 
 
-def missing_events(
-    github: Github, issue: Json, comments: list[Json], cutoff: datetime
-) -> Iterator[tuple[str, Json, str]]:
-    """The events whose effect is missing on this issue: (event, payload, why)."""
-    own = [_is_own(github, comment) for comment in comments]
-    has_status = any(
-        mine and comment["body"].startswith(messages.STATUS_MARKER)
-        for mine, comment in zip(own, comments, strict=True)
+def reconcile_issue(context: Context, place: Place, issue: Issue, cutoff: datetime) -> list[Replay]:
+    """Carry out the unanswered commands of one issue, then bring it to its wanted state."""
+    target = f"#{issue.number}"
+    mine = own_login(context.github)
+    comments = list(issue.get_comments())
+    status = next(
+        (c for c in comments if c.user.login == mine and c.body.startswith(messages.STATUS_MARKER)),
+        None,
     )
-    if not has_status and _time(issue["created_at"]) <= cutoff:
-        yield "issues", {"action": "opened", "issue": issue, "sender": issue["user"]}, "no status"
-    for index in range(len(comments) - 1, -1, -1):
-        comment = comments[index]
-        if own[index]:
-            return  # the bot spoke after every earlier comment
-        if parse_command(comment["body"]) and _time(comment["created_at"]) <= cutoff:
-            payload = {"action": "created", "issue": issue, "comment": comment}
-            yield "issue_comment", payload | {"sender": comment["user"]}, "unanswered command"
-            return
+    record = lifecycle.read_record(status.body if status else None)
+    replays = []
+    for comment in comments:
+        command = parse_command(comment.body)
+        if (
+            command is None
+            or comment.user.login == mine
+            or comment.user.type == "Bot"
+            or comment.id in record.handled
+            or _aware(comment.created_at) > cutoff
+        ):
+            continue
+        unchanged = status is not None and _aware(status.updated_at) <= _aware(comment.created_at)
+        payload = {
+            "comment": {
+                "id": comment.id,
+                "user": {"login": comment.user.login},
+                "body": comment.body,
+            },
+            "issue": {"body": issue.body if unchanged else None},
+        }
+        replays.append(
+            _attempt(
+                target,
+                "issue_comment.created",
+                "unanswered command",
+                lambda c=command, p=payload: converge(context, place, issue.number, (c, p)),
+            )
+        )
+    reason = "no status" if status is None else "checked"
+    replay = _attempt(
+        target, "issues.opened", reason, lambda: converge(context, place, issue.number)
+    )
+    if status is None or replay.error:
+        replays.append(replay)
+    return replays
 
 
-def _replay(github: Github, target: str, name: str, payload: Json, reason: str) -> Replay:
-    """Run the event's handlers now; a failure is recorded, and the next one goes on."""
-    action = payload.get("action")
-    event = Event(name, payload, delivery_id=f"reconcile:{target}:{name}")
+def _attempt(target: str, event: str, reason: str, work: Any) -> Replay:
+    """Run one piece of the pass; a failure is recorded, and the next one goes on."""
     error = None
     try:
-        ROUTER.dispatch(event, github)
+        work()
     except Exception as failure:
         error = f"{type(failure).__name__}: {failure}"[:300]
-    replay = Replay(target, f"{name}.{action}" if action else name, reason, error)
+    replay = Replay(target, event, reason, error)
     logs.event(
         "reconcile",
         target=target,
-        replayed=replay.event,
+        replayed=event,
         reason=reason,
         outcome="failed" if error else "done",
         **({"error": error} if error else {}),
@@ -114,26 +157,6 @@ def _replay(github: Github, target: str, name: str, payload: Json, reason: str) 
     return replay
 
 
-def _is_own(github: Github, comment: Json) -> bool:
-    user = comment.get("user") or {}
-    return is_own(github, user.get("login", ""), user.get("type", ""))
-
-
-def _time(stamp: str) -> datetime:
-    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-
-
-def _get(github: Github, path: str, **parameters: Any) -> Any:
-    """GitHub's JSON as it is: the same shapes webhook payloads carry."""
-    return github.requester.requestJsonAndCheck("GET", path, parameters=parameters or None)[1]
-
-
-def _pages(github: Github, path: str, **parameters: Any) -> Iterator[Json]:
-    """Every item of a listing, page by page (issues: open ones, oldest first)."""
-    page = 1
-    while True:
-        items = _get(github, path, per_page=PER_PAGE, page=page, **parameters)
-        yield from items
-        if len(items) < PER_PAGE:
-            return
-        page += 1
+def _aware(stamp: datetime) -> datetime:
+    """PyGithub's timestamps, compared with an aware ``now`` (older releases give naive UTC)."""
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)

@@ -7,6 +7,7 @@ place and explicitly, as python/bedevere does.
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +28,23 @@ class Event:
         return action if isinstance(action, str) else None
 
 
-Handler = Callable[[Event, Github], None]
+Lock = Callable[[str], AbstractContextManager[object]]
+
+
+def no_lock(name: str) -> AbstractContextManager[object]:
+    """For one-shot runs where nothing else works on the repository at once."""
+    return nullcontext()
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a handler works with: the client, and the lock that serialises work per issue."""
+
+    github: Github
+    lock: Lock = no_lock
+
+
+Handler = Callable[[Event, Context], None]
 
 
 class Router:
@@ -56,6 +73,6 @@ class Router:
         """Every (event, action) with a handler, for the web app's table of handled events."""
         return [key for key, handlers in self._handlers.items() if handlers]
 
-    def dispatch(self, event: Event, github: Github) -> None:
+    def dispatch(self, event: Event, context: Context) -> None:
         for handler in self.handlers_for(event.name, event.action):
-            handler(event, github)
+            handler(event, context)

@@ -11,6 +11,7 @@ HANDLED: frozenset[tuple[str, str | None]] = frozenset(
         ("issues", "edited"),
         ("issues", "labeled"),
         ("issues", "reopened"),
+        ("issues", "closed"),
         ("issue_comment", "created"),
         ("push", None),
     }

@@ -13,7 +13,8 @@ from datetime import timedelta
 
 from bot.service import logs, procfile
 from bot.service.config import ConfigError, Settings
-from bot.service.queue import Jobs
+from bot.service.locks import Locks
+from bot.service.queue import Jobs, make_huey
 
 EXIT_CONFIG = 2
 
@@ -80,7 +81,8 @@ def reconcile(args: argparse.Namespace) -> int:
     logs.setup_logging()
     from bot.github import reconcile as passes
 
-    replays = passes.run(settings, grace=timedelta(seconds=args.grace))
+    locks = Locks(make_huey(settings.queue_url))  # the worker's locks, if one runs beside
+    replays = passes.run(settings, grace=timedelta(seconds=args.grace), lock=locks)
     for replay in replays:
         outcome = f"failed: {replay.error}" if replay.error else "done"
         print(f"{replay.target}: {replay.reason}: replayed {replay.event}: {outcome}")

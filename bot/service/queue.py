@@ -29,6 +29,7 @@ from huey.storage import SqliteStorage
 
 from bot.service import logs
 from bot.service.config import Settings
+from bot.service.locks import LockBusy, Locks
 
 QUEUE_NAME = "awesome-vis-bot"
 # GitHub offers a delivery for redelivery for 3 days; its id is remembered longer.
@@ -76,6 +77,7 @@ class Jobs:
     def __init__(self, settings: Settings, *, immediate: bool = False) -> None:
         self.settings = settings
         self.huey = make_huey(settings.queue_url, immediate=immediate)
+        self.locks = Locks(self.huey)
         self.handle_delivery = self.huey.task(
             retries=RETRIES,
             retry_delay=RETRY_DELAY_SECONDS,
@@ -136,7 +138,7 @@ class Jobs:
 
         fields = {"delivery": delivery_id, **logs.delivery_fields(name, payload)}
         with logged_job(task, fields):
-            handlers.run(Event(name, payload, delivery_id), self.settings)
+            handlers.run(Event(name, payload, delivery_id), self.settings, self.locks)
 
     def _reconcile(self, task: Task | None = None) -> None:
         """Complete what the event stream left undone (also queued at worker start-up)."""
@@ -145,7 +147,7 @@ class Jobs:
         if self.settings.repository is None:
             return
         with logged_job(task, {"repository": self.settings.repository}, job="reconcile"):
-            reconcile.run(self.settings, grace=RECONCILE_GRACE)
+            reconcile.run(self.settings, grace=RECONCILE_GRACE, lock=self.locks)
 
 
 @contextmanager
@@ -161,7 +163,8 @@ def logged_job(task: Task | None, fields: dict[str, Any], job: str = "delivery")
         try:
             yield
         except Exception as error:
-            retry = task is not None and task.retries > 0 and is_transient(error)
+            may_pass = is_transient(error) or isinstance(error, LockBusy)
+            retry = task is not None and task.retries > 0 and may_pass
             if task is not None and not retry:
                 task.retries = 0
             outcome = f"retry in {task.retry_delay}s" if retry and task else "failed"

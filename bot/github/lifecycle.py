@@ -1,0 +1,369 @@
+"""The lifecycle controller: facts from GitHub -> ``core.lifecycle`` -> act on the difference.
+
+Every handler (an issue event, a command, a merge) and the reconcile pass
+call ``converge`` for one issue, under that issue's lock, so work on one
+submission is serialised across threads and workers, and every path ends in
+the same wanted state: one status comment, labels that mirror the state, and
+a pull request that holds exactly an approved version.
+"""
+
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+
+from github import Github, GithubException
+from github.Issue import Issue
+from github.IssueComment import IssueComment
+from github.PullRequest import PullRequest
+from github.Repository import Repository
+from requests import RequestException
+
+from bot.core import lifecycle, messages, paths
+from bot.core.change import BRANCH_PREFIX, branch_for, build_change
+from bot.core.commands import Command
+from bot.core.form_parser import parse_issue
+from bot.core.forms import INTAKE_LABEL
+from bot.core.lifecycle import (
+    Approval,
+    Approve,
+    CommandFacts,
+    Facts,
+    Nothing,
+    Other,
+    Pull,
+    Reject,
+    Reply,
+)
+from bot.core.papers import identity_keys, load_papers
+from bot.core.submission import assess
+from bot.github import ops
+from bot.github.client import own_login
+from bot.github.errors import what_github_said
+from bot.github.routing import Context
+
+_KEY = re.compile(r"<!-- awesome-vis-bot:(?P<key>[^>]*?) -->")
+
+
+@dataclass(frozen=True)
+class Place:
+    """The repository a submission lives in, as a job knows it from its payload."""
+
+    full_name: str
+    owner: str
+    default_branch: str
+
+    @classmethod
+    def of(cls, payload: dict[str, Any]) -> "Place":
+        repository = payload["repository"]
+        return cls(
+            repository["full_name"],
+            repository["owner"]["login"],
+            repository.get("default_branch") or "main",
+        )
+
+
+@dataclass
+class Seen:
+    """What the edge read for the facts, kept to act on without reading it again."""
+
+    issue: Issue
+    status: IssueComment | None
+    pull: PullRequest | None
+    head: ops.Head
+    data: str
+
+
+def lock_name(place: Place, number: int) -> str:
+    return f"{place.full_name}#{number}"
+
+
+def converge(
+    context: Context,
+    place: Place,
+    number: int,
+    command: tuple[Command, dict[str, Any]] | None = None,
+) -> None:
+    """Bring one submission to its wanted state; with a command, carry it out first."""
+    with context.lock(lock_name(place, number)):
+        github = context.github
+        repo = github.get_repo(place.full_name)
+        steps: list[str] = []
+        try:
+            facts, seen = read_facts(github, repo, place, number, steps)
+            if command is not None:
+                facts = carry_out(github, repo, place, facts, seen, *command)
+            act(facts, seen, steps)
+        except (GithubException, RequestException) as error:
+            if command is None or not steps:
+                raise
+            explain(github, place, number, command, steps[-1], error)
+
+
+# -- facts --------------------------------------------------------------------------
+
+
+def read_facts(
+    github: Github, repo: Repository, place: Place, number: int, steps: list[str]
+) -> tuple[Facts, Seen]:
+    steps.append("reading the issue")
+    issue = repo.get_issue(number)
+    labels = frozenset(label.name for label in issue.labels)
+    mine = own_login(github)
+    steps.append("reading the issue's comments")
+    own = [c for c in issue.get_comments() if c.user.login == mine]
+    status = next((c for c in own if c.body.startswith(messages.STATUS_MARKER)), None)
+    keys = frozenset(m["key"] for c in own for m in _KEY.finditer(c.body))
+    steps.append(f"reading the head of {place.default_branch}")
+    head = ops.head_of(repo, place.default_branch)
+    steps.append(f"reading {paths.DATA_IN_REPO}")
+    data = ops.read_file(repo, paths.DATA_IN_REPO, head.sha)
+    steps.append("reading the pull requests")
+    open_pulls = own_pulls(repo, place)
+    pull = open_pulls.get(number) or closed_pull(repo, place, number)
+    steps.append("reading the other submissions")
+    others = tuple(other_submissions(repo, number, open_pulls))
+    facts = Facts(
+        number=number,
+        open=issue.state == "open",
+        state_reason=issue.state_reason,
+        labels=labels,
+        assessment=assess(issue.body, load_papers(data)),
+        record=lifecycle.read_record(status.body if status else None),
+        keys=keys,
+        pull=_pull_facts(pull) if pull else None,
+        others=others,
+    )
+    return facts, Seen(issue, status, pull, head, data)
+
+
+def own_pulls(repo: Repository, place: Place) -> dict[int, PullRequest]:
+    """The bot's open pull requests by issue number: branch ``paper/issue-N`` of this repo.
+
+    A pull request from a fork (or a deleted fork: ``head.repo`` is null) is never ours.
+    """
+    pulls = {}
+    for pull in repo.get_pulls(state="open", base=place.default_branch):
+        number = issue_of_branch(pull.head.ref)
+        source = pull.head.repo
+        if number is not None and source is not None and source.full_name == place.full_name:
+            pulls[number] = pull
+    return pulls
+
+
+def closed_pull(repo: Repository, place: Place, number: int) -> PullRequest | None:
+    return next(
+        iter(repo.get_pulls(state="closed", head=f"{place.owner}:{branch_for(number)}")), None
+    )
+
+
+def issue_of_branch(ref: str) -> int | None:
+    rest = ref.removeprefix(BRANCH_PREFIX)
+    return int(rest) if rest != ref and rest.isdigit() else None
+
+
+def _pull_facts(pull: PullRequest) -> Pull:
+    return Pull(
+        number=pull.number,
+        url=pull.html_url,
+        open=pull.state == "open",
+        merged=pull.merged_at is not None,
+        version=lifecycle.pull_version(pull.body),
+    )
+
+
+def other_submissions(
+    repo: Repository, number: int, open_pulls: dict[int, PullRequest]
+) -> list[Other]:
+    others = []
+    for issue in repo.get_issues(state="open", labels=[INTAKE_LABEL]):
+        if issue.number == number or issue.pull_request is not None:
+            continue
+        paper, _ = parse_issue(issue.body)
+        keys = frozenset(identity_keys(paper))
+        if keys:
+            others.append(Other(issue.number, keys, issue.number in open_pulls))
+    return others
+
+
+# -- commands -----------------------------------------------------------------------
+
+
+def carry_out(
+    github: Github,
+    repo: Repository,
+    place: Place,
+    facts: Facts,
+    seen: Seen,
+    command: Command,
+    payload: dict[str, Any],
+) -> Facts:
+    """Decide what the command asks for and do it; the facts as they stand afterwards."""
+    comment = payload["comment"]
+    author = comment["user"]["login"]
+    snapshot_body = payload["issue"].get("body")
+    given = CommandFacts(
+        comment_id=comment["id"],
+        author=author,
+        body=comment.get("body") or "",
+        snapshot=assess(snapshot_body, load_papers(seen.data)),
+        permission="",
+    )
+    if given.comment_id in facts.record.handled:
+        return facts
+    try:
+        given = replace(given, permission=permission(repo, author))
+    except (GithubException, RequestException) as error:
+        step = "checking the commenter's permission"
+        explain(github, place, facts.number, (command, payload), step, error)
+        return replace(facts, record=facts.record.answered(given.comment_id))
+    decision = lifecycle.decide(command, facts, given)
+    answered = replace(facts, record=facts.record.answered(given.comment_id))
+    if isinstance(decision, Nothing):
+        return answered
+    if isinstance(decision, Reply):
+        if decision.key not in facts.keys:
+            ops.comment_once(github, place.full_name, facts.number, decision.text, decision.key)
+        return answered
+    if isinstance(decision, Reject):
+        reject(github, place, facts, seen, author, decision.reason, given.comment_id)
+        return replace(answered, open=False, state_reason="not_planned")
+    return approve(github, repo, place, answered, seen, decision, given)
+
+
+def permission(repo: Repository, login: str) -> str:
+    """The commenter's permission as GitHub states it; a stranger has none."""
+    try:
+        return repo.get_collaborator_permission(login)
+    except GithubException as error:
+        if error.status == 404:
+            return "none"
+        raise
+
+
+def reject(
+    github: Github,
+    place: Place,
+    facts: Facts,
+    seen: Seen,
+    maintainer: str,
+    reason: str,
+    comment_id: int,
+) -> None:
+    if seen.pull is not None and seen.pull.state == "open":
+        close_pull(seen.pull, messages.REJECTED_CLOSING)
+    key = f"reject={comment_id}"
+    if key not in facts.keys:
+        ops.comment_once(
+            github, place.full_name, facts.number, messages.rejected(maintainer, reason), key
+        )
+    seen.issue.edit(state="closed", state_reason="not_planned")
+
+
+def approve(
+    github: Github,
+    repo: Repository,
+    place: Place,
+    facts: Facts,
+    seen: Seen,
+    decision: Approve,
+    given: CommandFacts,
+) -> Facts:
+    """Open or move the pull request to the approved version; on a lasting failure, say so.
+
+    A failure leaves at most a branch without a pull request, which the next
+    ``/approve`` moves onto a fresh commit: nothing blocks the retry.
+    """
+    steps = [f"reading {paths.README_IN_REPO}"]
+    try:
+        built = (
+            facts.pull is not None and facts.pull.open and facts.pull.version == decision.version
+        )
+        if built and seen.pull is not None:  # an earlier try built it; the link is missing
+            link(github, place, facts.number, seen.pull, False, given.comment_id)
+            return _approved(facts, seen, seen.pull, decision, given)
+        readme = ops.read_file(repo, paths.README_IN_REPO, seen.head.sha)
+        change = build_change(
+            seen.data,
+            readme,
+            facts.assessment.paper,
+            issue=facts.number,
+            submitter={"login": seen.issue.user.login, "id": seen.issue.user.id},
+            approver=given.author,
+            version=decision.version,
+        )
+        steps.append("writing the commit")
+        files = {paths.DATA_IN_REPO: change.data, paths.README_IN_REPO: change.readme}
+        commit = ops.commit_files(repo, seen.head, files, change.message)
+        branch = branch_for(facts.number)
+        steps.append(f"pointing the branch {branch} at the commit")
+        ops.point_branch(repo, branch, commit)
+        steps.append("opening the pull request")
+        pull, created = ops.open_or_update_pull(
+            repo, place.owner, branch, place.default_branch, change.title, change.body
+        )
+        steps.append("commenting on the issue")
+        link(github, place, facts.number, pull, created, given.comment_id)
+    except (GithubException, RequestException) as error:
+        if steps[-1] == "commenting on the issue":
+            raise  # nowhere to say it: the queue tries the job again later
+        explain(github, place, facts.number, (Command("approve"), {}), steps[-1], error)
+        return facts
+    return _approved(facts, seen, pull, decision, given)
+
+
+def link(
+    github: Github, place: Place, number: int, pull: PullRequest, created: bool, comment: int
+) -> None:
+    """The new comment that notifies the contributor, once per approval."""
+    text = messages.pull_link(created, pull.number, pull.html_url)
+    ops.comment_once(github, place.full_name, number, text, key=f"pull-link approval={comment}")
+
+
+def _approved(
+    facts: Facts, seen: Seen, pull: PullRequest, decision: Approve, given: CommandFacts
+) -> Facts:
+    approval = Approval(given.comment_id, given.author, decision.version, decision.anyway)
+    seen.pull = pull
+    return replace(
+        facts,
+        record=replace(facts.record, approval=approval),
+        pull=Pull(pull.number, pull.html_url, True, False, decision.version),
+    )
+
+
+def explain(
+    github: Github,
+    place: Place,
+    number: int,
+    command: tuple[Command, dict[str, Any]],
+    step: str,
+    error: Exception,
+) -> None:
+    """One comment saying what failed, in words a maintainer can act on."""
+    comment_id = (command[1].get("comment") or {}).get("id", "")
+    text = messages.failed(command[0].name, step, what_github_said(error))
+    ops.comment_once(github, place.full_name, number, text, key=f"failed command={comment_id}")
+
+
+# -- acting on the difference -------------------------------------------------------
+
+
+def act(facts: Facts, seen: Seen, steps: list[str]) -> None:
+    """Edit the status, labels and pull request only where they differ from the wanted."""
+    wanted = lifecycle.wanted(facts)
+    body = f"{messages.STATUS_MARKER}\n{wanted.status}"
+    steps.append("updating the status comment")
+    if seen.status is None:
+        seen.issue.create_comment(body)
+    elif seen.status.body != body:
+        seen.status.edit(body)
+    steps.append("labelling the issue")
+    if wanted.labels != facts.labels:
+        seen.issue.set_labels(*sorted(wanted.labels))
+    if wanted.close_pull and seen.pull is not None and seen.pull.state == "open":
+        close_pull(seen.pull, messages.ISSUE_CLOSED_CLOSING)
+
+
+def close_pull(pull: PullRequest, why: str) -> None:
+    pull.create_issue_comment(why)
+    pull.edit(state="closed")
