@@ -56,17 +56,16 @@ def assess(body: str | None, listed: list[Paper]) -> Assessment:
             label = labels.get(problem.field or "")
             errors.append(FieldError(problem.field, label, _sentence(problem.message)))
     duplicate = find_duplicate(paper, listed)
+    listing = None
     if duplicate:
         listed_paper, field = duplicate
-        title = escape_text(str(listed_paper.get("title")))
-        errors.append(
-            FieldError(
-                field, labels[field], messages.already_listed(title, listed_paper.get("year"))
-            )
-        )
+        title, year = escape_text(str(listed_paper.get("title"))), listed_paper.get("year")
+        text = messages.already_listed(title, year, by_title=field == "title")
+        listing = FieldError(field, labels[field], text)
+        errors.append(listing)
     order = list(labels)
     errors.sort(key=lambda error: order.index(error.field) if error.field in order else -1)
-    return Assessment(paper, errors)
+    return Assessment(paper, errors, duplicate[1] if duplicate else None, listing)
 
 
 def _sentence(fragment: str) -> str:
