@@ -30,6 +30,7 @@ test: $(BIN)/activate
 
 bench: $(BIN)/activate
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/hostile.py
 	$(BIN)/python bench/render_scale.py
 	$(BIN)/python bench/approval.py
 	$(BIN)/python bench/webhook_ack.py

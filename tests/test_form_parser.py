@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.form_parser import FieldError, field_labels, parse_issue
+from bot.core.form_parser import BLANKS, FieldError, field_labels, parse_issue
 from bot.core.forms import build_form
 from bot.core.schema import read_schema
 
@@ -171,6 +171,16 @@ def test_invisible_characters_around_a_value_are_removed_not_inside():
     title = "\u200b \ufeff Zero\u200bWidth Title \u2060 \u200b"
     paper, _ = parse(with_section(body("full.md"), "Paper title", title))
     assert paper["title"] == "Zero\u200bWidth Title"
+
+
+def test_every_kind_of_white_space_around_a_value_is_removed():
+    """A title pasted with any Unicode space around it reads as typed: the parser's own
+    list of blanks holds every character Python counts as white space."""
+    spaces = [chr(code) for code in range(0x110000) if chr(code).isspace()]
+    assert set(spaces) <= set(BLANKS)
+    for space in spaces:
+        paper, _ = parse(with_section(body("full.md"), "Paper title", f"{space}A title{space}"))
+        assert paper["title"] == "A title", repr(space)
 
 
 def test_empty_code_fence_counts_as_no_response():

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import json
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -389,6 +390,38 @@ def test_a_megabyte_body_is_refused_at_the_door_and_a_large_one_read_quickly(bot
     check_answer(status)
     assert "- **Relevance**: This field is too long (at most 2000 characters)." in status
     assert bot.github.pulls(REPO) == []
+
+
+GITHUB_BODY_LIMIT = 65_536  # characters: the longest issue body GitHub accepts
+
+BACKTRACKING_VALUES = {
+    # a pattern of "a line with a non-blank" tried every split of the line: 14.5 s
+    "title-of-one-long-line-then-a-line-break": ("title", "x", "\ny"),
+    "venue-of-one-long-line-then-a-line-break": ("venue", "x", "\ny"),
+    # the link pattern tried every split of the host: 12.5 s
+    "link-with-a-long-host-then-a-space": ("paper_url", "https://" + "a", " x"),
+    "code-link-with-a-long-host-then-a-line-break": ("code_url", "https://" + "a", "\nx"),
+}
+
+
+@pytest.mark.parametrize(
+    ("field_id", "start", "end"), BACKTRACKING_VALUES.values(), ids=BACKTRACKING_VALUES.keys()
+)
+def test_a_body_built_to_make_validation_backtrack_is_answered_at_once(bot, field_id, start, end):
+    """A contributor (or anyone) filing the longest body GitHub takes, one field a long run
+    that the schema's patterns used to retry at every split, gets the usual answer in well
+    under a second: what to fix in that field. bench/hostile.py times many more such bodies."""
+    room = GITHUB_BODY_LIMIT - len(with_values(**{field_id: start + end}))
+    body = with_values(**{field_id: start + start[-1] * room + end})
+    assert len(body) == GITHUB_BODY_LIMIT
+    number, payload = bot.file_issue(body)
+
+    began = time.perf_counter()
+    assert bot.deliver("issues", payload).status_code == 202
+    seconds = time.perf_counter() - began
+
+    assert f"- **{LABELS[field_id]}**: This field " in only_status(bot, number)
+    assert seconds < 1.0, f"the answer took {seconds:.1f} s"
 
 
 # -- values -----------------------------------------------------------------------------

@@ -115,6 +115,8 @@ def test_a_mapping_instead_of_a_list_is_explained():
         ({"code_url": "ftp://example.com/code"}, "code_url", "http:// or https://"),
         ({"title": "Two\nlines"}, "title", "single line"),
         ({"datasets": ["OVIS", "OVIS"]}, "datasets", "same entry twice"),
+        ({"datasets": ["YouTube-VIS 2019, OVIS"]}, "datasets", "without commas"),
+        ({"datasets": [","]}, "datasets", "without commas"),
         ({"stars": 5}, "stars", "not a field of a paper"),
     ],
 )
