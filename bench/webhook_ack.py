@@ -53,7 +53,7 @@ def free_port() -> int:
 
 def environment(github: Standin, queue: Path, port: int) -> dict[str, str]:
     """The developer's environment without bot settings, plus the service's own."""
-    own = ("PORT", "QUEUE_URL", "REDIS_URL", "WEB_CONCURRENCY")
+    own = ("PORT", "QUEUE_URL", "REDIS_URL", "WEB_CONCURRENCY", "WEB_THREADS")
     env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_") and k not in own}
     return env | {
         "GITHUB_WEBHOOK_SECRET": SECRET,

@@ -26,7 +26,7 @@ from bot.service import procfile
 from standin import Standin
 
 # Variables of the developer's shell that must not leak into the service under test.
-SERVICE_VARIABLES = ("PORT", "QUEUE_URL", "REDIS_URL", "WEB_CONCURRENCY")
+SERVICE_VARIABLES = ("PORT", "QUEUE_URL", "REDIS_URL", "WEB_CONCURRENCY", "WEB_THREADS")
 
 
 def free_port() -> int:

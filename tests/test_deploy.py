@@ -6,8 +6,10 @@ starts them, against the GitHub stand-in and a SQLite queue file.
 
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
 
 import pytest
 from helpers import (
@@ -54,6 +56,39 @@ def test_a_delivery_through_gunicorn_is_answered_at_once_and_its_job_completes(s
         lambda: set(standin.labels(REPO, number)) == {"new paper", "ready for review"},
         "the labels",
     )
+
+
+def stalled_mid_body(port: int) -> socket.socket:
+    """A connection that sent a delivery's headers and part of its body, then nothing."""
+    client = socket.create_connection(("127.0.0.1", port), timeout=30)
+    client.sendall(
+        b"POST /webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"X-GitHub-Event: issues\r\nContent-Length: 5000\r\n\r\n" + b'{"action": "op'
+    )
+    return client
+
+
+def test_stalled_connections_never_delay_a_signed_delivery(service, standin):
+    """Eight clients stop mid-body and stay connected; GitHub's deliveries meanwhile are
+    each answered within a second (GitHub gives up after 10 s), by the Procfile's own web
+    line in one worker process. The stalled clients get 408 once they have sent nothing
+    for BODY_IDLE_SECONDS, and their threads are free again."""
+    service.start("web")
+    service.wait_healthy()
+    stalled = [stalled_mid_body(service.port) for _ in range(8)]
+    try:
+        time.sleep(0.5)  # every stalled connection is now holding a request open
+        for _ in range(5):
+            _, payload = file_issue(standin, form_body(PAPER))
+            answer = service.deliver("issues", payload)
+            assert answer.status == 202
+            assert answer.seconds < 1.0, f"a delivery waited {answer.seconds:.1f} s"
+        for client in stalled:
+            status_line = client.makefile("rb").readline()
+            assert status_line.startswith(b"HTTP/1.1 408 "), status_line
+    finally:
+        for client in stalled:
+            client.close()
 
 
 def test_each_delivery_and_each_job_log_one_structured_line_without_secrets(service, standin):

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from flask import Flask, Response, g, jsonify, request
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import ClientDisconnected, HTTPException, RequestEntityTooLarge
 
 from bot.service import logs
 from bot.service.config import Settings
@@ -24,6 +24,10 @@ from bot.service.queue import Jobs
 # GitHub caps payloads at 25 MB, but nothing the bot handles comes near 1 MB
 # (an issue body holds at most 65,536 characters).
 MAX_BODY_BYTES = 1024 * 1024
+# GitHub sends a delivery's body at once. A client that sends nothing more for
+# this long mid-body is answered 408 and its web thread freed: gunicorn's
+# gthread worker bounds only the wait for a request's first bytes (5 s).
+BODY_IDLE_SECONDS = 5
 
 
 def create_app(settings: Settings | None = None, jobs: Jobs | None = None) -> Flask:
@@ -44,7 +48,14 @@ def create_app(settings: Settings | None = None, jobs: Jobs | None = None) -> Fl
 
     @app.post("/webhook")
     def webhook() -> tuple[Response, int]:
-        body = request.get_data(cache=False)
+        try:
+            body = read_body()
+        except ClientDisconnected:
+            return answer(
+                408,
+                f"the body stopped arriving (nothing for {BODY_IDLE_SECONDS} s) or was cut "
+                "short; nothing was read",
+            )
         if not signature_is_valid(secret, body, request.headers.get("X-Hub-Signature-256")):
             return answer(401, "invalid or missing X-Hub-Signature-256; check the webhook secret")
         event = request.headers.get("X-GitHub-Event", "")
@@ -116,6 +127,24 @@ def log_webhook(response: Response) -> None:
         outcome=body.get("message", ""),
         duration_ms=logs.milliseconds_since(g.get("start", time.perf_counter())),
     )
+
+
+def read_body() -> bytes:
+    """The raw body; under gunicorn, each read waits at most BODY_IDLE_SECONDS for data.
+
+    gunicorn hands the connection's socket to the app (``gunicorn.socket``); its
+    timeout is put back afterwards, so that gunicorn's own handling is unchanged.
+    """
+    sock = request.environ.get("gunicorn.socket")
+    if sock is None:
+        return request.get_data(cache=False)
+    previous = sock.gettimeout()
+    sock.settimeout(BODY_IDLE_SECONDS)
+    try:
+        return request.get_data(cache=False)
+    finally:
+        with suppress(OSError):
+            sock.settimeout(previous)
 
 
 def signature_is_valid(secret: bytes, body: bytes, header: str | None) -> bool:
