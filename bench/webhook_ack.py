@@ -1,7 +1,7 @@
 """Webhook ack: signed deliveries at concurrency 1, 8 and 32 against the Procfile's processes.
 
-gunicorn runs the Procfile's own ``web`` line (bound to 127.0.0.1 instead of
-0.0.0.0, so nothing leaves loopback) and the ``worker`` line beside it, as
+gunicorn runs the Procfile's own ``web`` line (``WEB_HOST=127.0.0.1``, so
+nothing leaves loopback) and the ``worker`` line beside it, as
 in production, against the GitHub stand-in and a SQLite queue in a
 temporary directory. Each delivery opens its own connection, as GitHub's
 do. Bounded: ``--deliveries`` per level (default 2,000) and ``--seconds``
@@ -53,7 +53,7 @@ def free_port() -> int:
 
 def environment(github: Standin, queue: Path, port: int) -> dict[str, str]:
     """The developer's environment without bot settings, plus the service's own."""
-    own = ("PORT", "QUEUE_URL", "REDIS_URL", "WEB_CONCURRENCY", "WEB_THREADS")
+    own = ("PORT", "QUEUE_URL", "REDIS_URL", "WEB_CONCURRENCY", "WEB_THREADS", "WEB_HOST")
     env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_") and k not in own}
     return env | {
         "GITHUB_WEBHOOK_SECRET": SECRET,
@@ -62,6 +62,7 @@ def environment(github: Standin, queue: Path, port: int) -> dict[str, str]:
         "GITHUB_REPOSITORY": REPO,
         "QUEUE_URL": f"sqlite:///{queue}",
         "PORT": str(port),
+        "WEB_HOST": "127.0.0.1",
     }
 
 
@@ -190,10 +191,8 @@ def finished_jobs(log: Path) -> set[str]:
 
 
 def start_processes(env: dict[str, str], logs: Path) -> dict[str, subprocess.Popen[bytes]]:
-    lines = procfile.read()
-    commands = {"web": lines["web"].replace("0.0.0.0", "127.0.0.1"), "worker": lines["worker"]}
     processes = {}
-    for name, command in commands.items():
+    for name, command in procfile.read().items():
         with (logs / f"{name}.log").open("wb") as log:
             processes[name] = procfile.start(command, env, stdout=log, stderr=subprocess.STDOUT)
     return processes

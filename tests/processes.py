@@ -26,7 +26,14 @@ from bot.service import procfile
 from standin import Standin
 
 # Variables of the developer's shell that must not leak into the service under test.
-SERVICE_VARIABLES = ("PORT", "QUEUE_URL", "REDIS_URL", "WEB_CONCURRENCY", "WEB_THREADS")
+SERVICE_VARIABLES = (
+    "PORT",
+    "QUEUE_URL",
+    "REDIS_URL",
+    "WEB_CONCURRENCY",
+    "WEB_THREADS",
+    "WEB_HOST",
+)
 
 
 def free_port() -> int:
@@ -157,5 +164,6 @@ def service_environment(standin: Standin, queue_url: str, **extra: str) -> dict[
         "GITHUB_REPOSITORY": REPO,
         "QUEUE_URL": queue_url,
         "WEB_CONCURRENCY": "1",
+        "WEB_HOST": "127.0.0.1",
     }
     return clean_environment(**settings, **extra)

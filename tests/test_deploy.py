@@ -33,7 +33,7 @@ def test_the_procfile_runs_gunicorn_on_port_and_a_worker():
     processes = procfile.read()
     assert set(processes) == {"web", "worker"}
     assert processes["web"].startswith("gunicorn ")
-    assert "0.0.0.0:$PORT" in processes["web"]
+    assert "${WEB_HOST:-0.0.0.0}:$PORT" in processes["web"]
     assert "'bot.app:create_app()'" in processes["web"]
     assert processes["worker"] == "python -m bot worker"
 

@@ -4,23 +4,32 @@
 the list's repository from this checkout's README, data, schema and form,
 gives the bot a token and ``alice`` write access, then runs the Procfile's
 processes (gunicorn and the worker, same code, same SQLite queue) pointed at
-it. Nothing leaves the machine. What a driver needs (the webhook URL and
-secret, the stand-in's URL, the users' tokens) is written to
-``var/sandbox/sandbox.json``, which ``python -m bot send`` and ``sandbox
-show`` read, next to the queue and an example issue body.
+it, listening on 127.0.0.1 only (its webhook secret is no secret). Nothing
+leaves the machine. What a driver needs (the webhook URL and secret, the
+stand-in's URL, the users' tokens) is written to ``var/sandbox/sandbox.json``,
+which ``python -m bot send`` and ``sandbox show`` read, next to the queue and
+an example issue body.
+
+The folder may be shared (``SANDBOX_STATE=$HOME/x.json``): the sandbox deletes
+only the files it writes, by name, and a lock file beside the state keeps a
+second sandbox from starting on top of a running one.
 """
 
 import argparse
+import fcntl
 import json
 import os
-import shutil
+import socket
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from bot.core import paths
 from bot.core.change import branch_for
 from bot.core.form_parser import render_body
+from bot.github.errors import REQUEST_FAILURES, status_of, what_github_said
 from bot.service import procfile
 from standin import Standin, remote_client
 
@@ -28,6 +37,15 @@ from standin import Standin, remote_client
 STATE = Path(os.environ.get("SANDBOX_STATE") or paths.ROOT / "var" / "sandbox" / "sandbox.json")
 QUEUE = STATE.with_name("queue.db")
 EXAMPLE = STATE.with_name("new-paper.md")
+# Held (flock) by the running sandbox; never deleted, so that two starts always lock one file.
+LOCK = STATE.with_name(f"{STATE.name}.lock")
+# Everything a run writes, and so all that a new run may delete: a fresh world, a fresh queue.
+OWN_FILES = (
+    STATE,
+    EXAMPLE,
+    QUEUE,
+    *(QUEUE.with_name(f"{QUEUE.name}{journal}") for journal in ("-wal", "-shm")),
+)
 # A paper the list lacks, for the first try: the body GitHub renders from the form.
 EXAMPLE_PAPER = {
     "title": "DVIS: Decoupled Video Instance Segmentation Framework",
@@ -40,6 +58,8 @@ EXAMPLE_PAPER = {
     "code_url": "https://github.com/zhang-tao-whu/DVIS",
 }
 REPO = "octo/awesome-vis"
+# The sandbox's service is for this machine only.
+HOST = "127.0.0.1"
 BOT_LOGIN = "vis-bot[bot]"
 SECRET = "sandbox-webhook-secret"
 # The people of the sandbox: a maintainer, a contributor, and someone without access.
@@ -71,6 +91,7 @@ def service_environment(github: Standin, port: int) -> dict[str, str]:
         "GITHUB_REPOSITORY": REPO,
         "QUEUE_URL": f"sqlite:///{QUEUE}",
         "PORT": str(port),
+        "WEB_HOST": HOST,
     }
 
 
@@ -81,14 +102,51 @@ def example_body() -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Start the stand-in and the service; stop both on Ctrl-C."""
-    shutil.rmtree(STATE.parent, ignore_errors=True)  # a fresh world, a fresh queue
-    STATE.parent.mkdir(parents=True)
+    STATE.parent.mkdir(parents=True, exist_ok=True)
+    with LOCK.open("a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SystemExit(already_running()) from None
+        port_is_free(args.port)
+        for path in OWN_FILES:  # what a run stopped by SIGKILL left behind
+            path.unlink(missing_ok=True)
+        return serve(args)
+
+
+def already_running() -> str:
+    """Where the running sandbox listens, to say so instead of starting a second one."""
+    try:
+        where = json.loads(STATE.read_text(encoding="utf-8"))["webhook_url"]
+    except (OSError, ValueError, KeyError):
+        where = "starting"
+    return (
+        f"Error: a sandbox is already running ({where}, state {STATE}); "
+        "it was left alone. Stop it with Ctrl-C, or start another with "
+        "SANDBOX_STATE=OTHER/sandbox.json and --port."
+    )
+
+
+def port_is_free(port: int) -> None:
+    """SystemExit with one line when the bot's port is taken, before anything starts."""
+    with socket.socket() as probe:
+        try:
+            probe.bind((HOST, port))
+        except OSError as error:
+            raise SystemExit(
+                f"Error: port {port} on {HOST} is in use ({error.strerror}); "
+                "pass --port to use another."
+            ) from None
+
+
+def serve(args: argparse.Namespace) -> int:
+    """The stand-in and the service, until Ctrl-C; this run's files are removed after."""
     EXAMPLE.write_text(example_body(), encoding="utf-8")
     github = Standin.start(port=args.github_port)
     try:
         seed(github)
         state = {
-            "webhook_url": f"http://127.0.0.1:{args.port}/webhook",
+            "webhook_url": f"http://{HOST}:{args.port}/webhook",
             "secret": SECRET,
             "api_url": github.base_url,
             "repository": REPO,
@@ -141,11 +199,34 @@ def client(state: dict[str, Any], login: str) -> Any:
     return remote_client(state["api_url"], state["tokens"][login])
 
 
+def issue_of(state: dict[str, Any], login: str, number: int) -> Any:
+    """Issue ``number`` of the sandbox's repository, as ``login``; one line when there is none."""
+    repo = client(state, login).get_repo(state["repository"])
+    try:
+        return repo.get_issue(number)
+    except REQUEST_FAILURES as error:
+        if status_of(error) == 404:
+            raise SystemExit(f"Error: the sandbox has no issue #{number}") from None
+        raise
+
+
+@contextmanager
+def one_line_errors(state_file: Path = STATE) -> Iterator[None]:
+    """A failing request to the stand-in as one line (e.g. a sandbox killed, its state left)."""
+    try:
+        yield
+    except REQUEST_FAILURES as error:
+        raise SystemExit(
+            f"Error: the sandbox's GitHub stand-in: {what_github_said(error)}; "
+            f"is the sandbox of {state_file} still running?"
+        ) from None
+
+
 def show(args: argparse.Namespace) -> int:
     """An issue's comments and labels, and its pull request with the diff."""
     state = load_state()
     repo = client(state, "alice").get_repo(state["repository"])
-    issue = repo.get_issue(args.number)
+    issue = issue_of(state, "alice", args.number)
     labels = ", ".join(label.name for label in issue.labels) or "none"
     print(f"#{issue.number} {issue.title} [{issue.state}] labels: {labels}")
     for comment in issue.get_comments():
@@ -159,4 +240,7 @@ def show(args: argparse.Namespace) -> int:
 
 
 def sandbox(args: argparse.Namespace) -> int:
-    return show(args) if args.sandbox_action == "show" else run(args)
+    if args.sandbox_action == "show":
+        with one_line_errors():
+            return show(args)
+    return run(args)

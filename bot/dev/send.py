@@ -70,7 +70,7 @@ def send_payload(args: argparse.Namespace) -> int:
 def send_issue(args: argparse.Namespace) -> int:
     """File a "New paper" issue from a Markdown body, then deliver ``issues.opened``."""
     state = sandbox.load_state()
-    body = Path(args.file).read_text(encoding="utf-8")
+    body = _text_of(args.file)
     title = args.title or f"[Paper]: {parse_issue(body)[0].get('title') or 'a new paper'}"
     repo = sandbox.client(state, args.user).get_repo(state["repository"])
     issue = repo.create_issue(title=title, body=body, labels=[INTAKE_LABEL])
@@ -82,10 +82,10 @@ def send_issue(args: argparse.Namespace) -> int:
 def send_edit(args: argparse.Namespace) -> int:
     """Replace an issue's body as its author would, then deliver ``issues.edited``."""
     state = sandbox.load_state()
-    repo = sandbox.client(state, args.user).get_repo(state["repository"])
-    issue = repo.get_issue(args.number)
+    body = _text_of(args.file)
+    issue = sandbox.issue_of(state, args.user, args.number)
     before = issue.body or ""
-    issue.edit(body=Path(args.file).read_text(encoding="utf-8"))
+    issue.edit(body=body)
     changes = {"body": {"from": before}}
     payload = _payload(state, "issues", "edited", args.number, sender=args.user, changes=changes)
     return _deliver(args, state, "issues", payload)
@@ -94,8 +94,7 @@ def send_edit(args: argparse.Namespace) -> int:
 def send_comment(args: argparse.Namespace) -> int:
     """Comment on an issue as ``--user``, then deliver ``issue_comment.created``."""
     state = sandbox.load_state()
-    repo = sandbox.client(state, args.user).get_repo(state["repository"])
-    comment = repo.get_issue(args.number).create_comment(args.text)
+    comment = sandbox.issue_of(state, args.user, args.number).create_comment(args.text)
     payload = _payload(
         state,
         "issue_comment",
@@ -117,7 +116,7 @@ def _payload(
     state: dict[str, Any], event: str, action: str, number: int, **fields: Any
 ) -> dict[str, Any]:
     """GitHub's payload for the event, with the issue as the stand-in now has it."""
-    issue = sandbox.client(state, "alice").get_repo(state["repository"]).get_issue(number)
+    issue = sandbox.issue_of(state, "alice", number)
     return payloads.payload(
         event,
         action,
@@ -131,6 +130,15 @@ def _payload(
         issue_state=issue.state,
         **fields,
     )
+
+
+def _text_of(path: str) -> str:
+    """An issue body from a file named on the command line; one line when it cannot be read."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else "not text"
+        raise SystemExit(f"Error: {path} cannot be read ({reason})") from None
 
 
 def _deliver(
@@ -163,4 +171,5 @@ KINDS = {
 
 
 def send(args: argparse.Namespace) -> int:
-    return KINDS[args.kind](args)
+    with sandbox.one_line_errors():
+        return KINDS[args.kind](args)

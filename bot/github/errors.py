@@ -4,7 +4,11 @@ import re
 
 from github import GithubException, RateLimitExceededException
 from requests.exceptions import ConnectionError as NetworkError
-from requests.exceptions import RetryError, Timeout
+from requests.exceptions import RequestException, RetryError, Timeout
+
+# What a request to GitHub raises when it fails: GitHub's answer, or the network's.
+# Named here so that code outside this package can catch them without PyGithub.
+REQUEST_FAILURES = (GithubException, RequestException)
 
 
 def is_transient(error: BaseException) -> bool:
@@ -14,6 +18,11 @@ def is_transient(error: BaseException) -> bool:
     if isinstance(error, GithubException):
         return error.status >= 500 or error.status == 429
     return isinstance(error, NetworkError | Timeout | RetryError)
+
+
+def status_of(error: Exception) -> int | None:
+    """The HTTP status GitHub answered with, if the failure is an answer."""
+    return error.status if isinstance(error, GithubException) else None
 
 
 def what_github_said(error: Exception) -> str:
