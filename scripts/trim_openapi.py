@@ -1,11 +1,14 @@
 """Trim GitHub's published REST description to the operations the project uses.
 
-The local GitHub stand-in (``bot/standin``) checks every request it receives
+The local GitHub stand-in (``standin/``) checks every request it receives
 against GitHub's own OpenAPI description. The full document is ~12 MB; the
 repository keeps only the operations listed in ``OPERATIONS`` plus every
 component they ``$ref``. Response bodies are dropped (the checker validates
 requests; a response keeps its status code and description, so the trimmed
 file stays a valid OpenAPI document), as are examples and the long prose.
+The media types an operation answers besides JSON, which GitHub states in
+that prose and in the responses, are kept as ``x-media-types``: the checker
+refuses an ``Accept`` header naming any other.
 
 Usage (from the repository root)::
 
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -82,7 +86,16 @@ OPERATIONS: list[tuple[str, str]] = [
 ]
 
 # Operation keys worth keeping; the rest (description prose, x-github) is bulk.
-KEPT_OPERATION_KEYS = ("summary", "operationId", "externalDocs", "parameters", "requestBody")
+KEPT_OPERATION_KEYS = (
+    "summary",
+    "operationId",
+    "externalDocs",
+    "parameters",
+    "requestBody",
+    "x-media-types",
+)
+# How the prose names a custom media type: "- **`application/vnd.github.raw+json`**: ...".
+NAMED_MEDIA_TYPE = re.compile(r"\*\*`(application/[^`]+)`\*\*")
 
 # Request shapes GitHub documents in prose but not in the schema. PyGithub
 # sends a bare array to add/set labels ("You can also pass an `array` of
@@ -108,7 +121,21 @@ def trim_operation(operation: dict[str, Any]) -> dict[str, Any]:
         code: {"description": response.get("description", f"see {response.get('$ref', '')}")}
         for code, response in operation["responses"].items()
     }
+    media_types = other_media_types(operation)
+    if media_types:
+        kept["x-media-types"] = media_types
     return kept
+
+
+def other_media_types(operation: dict[str, Any]) -> list[str]:
+    """The media types besides JSON that the operation's prose or success responses name."""
+    if "x-media-types" in operation:  # already trimmed: the prose is gone
+        return operation["x-media-types"]
+    named = set(NAMED_MEDIA_TYPE.findall(operation.get("description", "")))
+    for code, response in operation["responses"].items():
+        if code.startswith("2"):
+            named |= set(response.get("content", {}))
+    return sorted(named - {"application/json"})
 
 
 def amend(operation: dict[str, Any], alternative: dict[str, Any]) -> None:

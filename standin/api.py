@@ -28,6 +28,16 @@ Reply = tuple[int, Any, dict[str, str]]
 Handler = Callable[["Call"], Reply]
 
 HANDLERS: dict[str, Handler] = {}
+# The media types besides JSON that a handler answers in (its operation may document more).
+MEDIA_TYPES: dict[str, frozenset[str]] = {}
+RAW = "application/vnd.github.raw+json"
+
+# GitHub's limits on reading a file ("Get repository content", "Get a blob"):
+# the contents API's JSON carries a file's content up to 1 MB, and above that
+# an empty content with encoding "none"; the raw media type gives files and
+# blobs up to 100 MB; a larger one is refused.
+JSON_CONTENT_LIMIT = 1024 * 1024
+READ_LIMIT = 100 * 1024 * 1024
 
 # Operations an App authenticates to with its JWT rather than a token.
 APP_OPERATIONS = {
@@ -77,6 +87,7 @@ class Call:
     query: dict[str, Any]
     body: Any
     url: str  # the request's own URL, for pagination links
+    media_type: str | None = None  # a custom media type the request asked for
 
     @property
     def login(self) -> str:
@@ -110,11 +121,12 @@ class Call:
         return (self.body or {}).get(name, default) if isinstance(self.body, dict) else default
 
 
-def handles(operation_id: str) -> Callable[[Handler], Handler]:
-    """Register a handler for a documented operation."""
+def handles(operation_id: str, media_types: Iterable[str] = ()) -> Callable[[Handler], Handler]:
+    """Register a handler for a documented operation, and the media types it answers in."""
 
     def register(handler: Handler) -> Handler:
         HANDLERS[operation_id] = handler
+        MEDIA_TYPES[operation_id] = frozenset(media_types)
         return handler
 
     return register
@@ -312,8 +324,9 @@ def get_permission(call: Call) -> Reply:
     return ok({"permission": legacy, "role_name": role, "user": user})
 
 
-@handles("repos/get-content")
+@handles("repos/get-content", media_types=[RAW])
 def get_content(call: Call) -> Reply:
+    """A folder's listing (JSON whatever the media type, as GitHub), or a file by its size."""
     repo = call.repo()
     ref = call.query.get("ref") or repo.default_branch
     path = call.params["path"].strip("/")
@@ -326,7 +339,32 @@ def get_content(call: Call) -> Reply:
             for name, child in repo.git.tree(entry.sha).entries
         ]
         return ok(listing)
+    if entry.type != "blob":
+        return ok(call.render.content(repo, path, entry, ref, with_data=False))
+    data = _readable(repo.git.blob(entry.sha))
+    if call.media_type == RAW:
+        return raw(data)
+    if len(data) > JSON_CONTENT_LIMIT:
+        listed = call.render.content(repo, path, entry, ref, with_data=False)
+        return ok(listed | {"content": "", "encoding": "none"})
     return ok(call.render.content(repo, path, entry, ref, with_data=True))
+
+
+def _readable(blob: Blob) -> bytes:
+    """A blob's bytes, or GitHub's refusal of one past what its API reads."""
+    if len(blob.data) > READ_LIMIT:
+        error = {"resource": "Blob", "field": "data", "code": "too_large"}
+        message = (
+            "This API returns blobs up to 100 MB in size. The requested blob is too large to "
+            "fetch via the API, but you can always clone the repository via Git to obtain it."
+        )
+        raise ApiError(403, message, [error])
+    return blob.data
+
+
+def raw(data: bytes) -> Reply:
+    """A body of raw bytes, in the raw media type."""
+    return ok(data, headers={"Content-Type": f"{RAW}; charset=utf-8"})
 
 
 @handles("repos/create-or-update-file-contents")
@@ -380,14 +418,16 @@ def create_blob(call: Call) -> Reply:
     return ok({"url": call.render.api(repo, f"/git/blobs/{sha}"), "sha": sha}, 201)
 
 
-@handles("git/get-blob")
+@handles("git/get-blob", media_types=[RAW])
 def get_blob(call: Call) -> Reply:
     repo = call.repo()
     sha = call.params["file_sha"]
     try:
-        return ok(call.render.blob(repo, sha, repo.git.blob(sha)))
+        blob = repo.git.blob(sha)
     except GitError:
         raise ApiError(404, "Not Found") from None
+    data = _readable(blob)
+    return raw(data) if call.media_type == RAW else ok(call.render.blob(repo, sha, blob))
 
 
 @handles("git/create-tree")

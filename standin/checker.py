@@ -2,9 +2,10 @@
 
 A request must match a documented operation (method + path template, path
 parameters of the documented type), use only documented query parameters
-with valid values, and carry a JSON body valid against the operation's
-request schema. The stand-in dispatches on the matched ``operationId``, so a
-route the description does not document cannot be served by accident.
+with valid values, carry a JSON body valid against the operation's request
+schema, and accept JSON or a media type the operation documents. The stand-in
+dispatches on the matched ``operationId``, so a route the description does
+not document cannot be served by accident.
 
 The description is OpenAPI 3.0: schemas are JSON Schema draft 4 plus
 ``nullable``, which is rewritten into draft-4 terms when the file is loaded.
@@ -24,6 +25,21 @@ import jsonschema
 from jsonschema.exceptions import best_match
 
 DESCRIPTION = Path(__file__).with_name("openapi") / "api.github.com.json"
+
+# What an Accept header may name for GitHub's default answer, JSON; anything
+# else must be one of the operation's own media types (its x-media-types).
+JSON_MEDIA_TYPES = frozenset(
+    {
+        "*/*",
+        "application/*",
+        "application/json",
+        "application/vnd.github+json",
+        "application/vnd.github.v3+json",
+    }
+)
+# API previews, which PyGithub still names for some calls: GitHub has retired
+# them into the default and answers JSON.
+PREVIEW = re.compile(r"application/vnd\.github\.[\w.-]+-preview(\+json)?")
 
 
 class CheckFailure(Exception):
@@ -47,6 +63,7 @@ class Operation:
     query_params: dict[str, dict[str, Any]]
     body_schema: dict[str, Any] | None
     body_required: bool
+    media_types: frozenset[str]
 
     def specificity(self) -> tuple[int, ...]:
         """Literal segments beat parameters, left to right (``/issues/comments`` first)."""
@@ -61,6 +78,7 @@ class Match:
     path_params: dict[str, Any]
     query: dict[str, Any]
     body: Any
+    media_type: str | None  # a custom media type asked for, None for JSON
 
 
 def _allow_null(node: Any) -> Any:
@@ -129,12 +147,18 @@ class Checker:
                     query_params=query_params,
                     body_schema=media["schema"] if media else None,
                     body_required=bool(body and body.get("required")),
+                    media_types=frozenset(spec.get("x-media-types", [])) - JSON_MEDIA_TYPES,
                 )
 
     # -- matching -------------------------------------------------------------
 
     def check(
-        self, method: str, raw_path: str, query: Iterable[tuple[str, str]], body: bytes
+        self,
+        method: str,
+        raw_path: str,
+        query: Iterable[tuple[str, str]],
+        body: bytes,
+        accept: str | None = None,
     ) -> Match:
         """The operation and typed inputs of a request, or CheckFailure saying why not."""
         operation, path_params = self._match(method, raw_path)
@@ -143,7 +167,21 @@ class Checker:
             path_params=path_params,
             query=self._check_query(operation, query),
             body=self._check_body(operation, body),
+            media_type=self._check_accept(operation, accept),
         )
+
+    @staticmethod
+    def _check_accept(operation: Operation, accept: str | None) -> str | None:
+        """The operation's own media type the Accept header names first, or None for JSON."""
+        named = [part.split(";")[0].strip().lower() for part in (accept or "*/*").split(",")]
+        custom = [media for media in named if media in operation.media_types]
+        if custom:
+            return custom[0]
+        if any(media in JSON_MEDIA_TYPES or PREVIEW.fullmatch(media) for media in named):
+            return None
+        documented = ", ".join(sorted(operation.media_types | {"application/json"}))
+        answers = f"{operation.operation_id} answers {documented}"
+        raise CheckFailure(415, f"Unsupported 'Accept' header {accept!r}: {answers}")
 
     def _match(self, method: str, raw_path: str) -> tuple[Operation, dict[str, Any]]:
         path_matched = False

@@ -4,6 +4,8 @@ Each request goes through the same steps: log it, add ``latency``, check it
 against GitHub's description (a failure is answered with the reason and
 recorded in ``violations``), apply an armed fault (no state change), check
 authentication, then run the operation's handler under the world's lock.
+A media type GitHub documents but the handler does not answer in is a
+violation too: the stand-in does not pretend.
 """
 
 from __future__ import annotations
@@ -431,11 +433,17 @@ class Standin:
         status, body, headers = self._answer(request, raw_path)
         with self._log_lock:
             self._log.append(LoggedRequest(request.method, request.path, status))
+        headers = dict(headers)
+        content_type = headers.pop("Content-Type", "application/json; charset=utf-8")
+        if body is None or isinstance(body, bytes):
+            encoded = body or b""
+        else:
+            encoded = json.dumps(body).encode()
         response = Response(
-            b"" if body is None else json.dumps(body).encode(),
+            encoded,
             status=status,
             headers={**_rate_headers(), **headers},
-            content_type="application/json; charset=utf-8",
+            content_type=content_type,
         )
         return response(environ, start_response)
 
@@ -446,6 +454,7 @@ class Standin:
                 raw_path,
                 request.args.items(multi=True),
                 request.get_data(),
+                request.headers.get("Accept"),
             )
         except CheckFailure as failure:
             self._violation(f"{request.method} {request.full_path.rstrip('?')}: {failure.reason}")
@@ -471,6 +480,10 @@ class Standin:
 
     def _dispatch(self, request: Request, match: Match) -> api.Reply:
         operation_id = match.operation.operation_id
+        if match.media_type and match.media_type not in api.MEDIA_TYPES[operation_id]:
+            reason = f"the stand-in does not answer {operation_id} in {match.media_type}"
+            self._violation(f"{request.method} {request.full_path}: {reason}")
+            return 415, {"message": reason, "documentation_url": api.DOCS, "status": "415"}, {}
         try:
             principal = authenticate(self.world, request.headers.get("Authorization"))
             if (principal.app is not None) != (operation_id in api.APP_OPERATIONS):
@@ -488,6 +501,7 @@ class Standin:
                 query=match.query,
                 body=match.body,
                 url=request.url,
+                media_type=match.media_type,
             )
             with self.world.lock:
                 return handler(call)
