@@ -6,7 +6,6 @@ names and no more. Retries are the client's (``bot.github.client``).
 """
 
 from dataclasses import dataclass
-from typing import Any
 
 from github import Github, GithubException, InputGitTreeElement
 from github.GitCommit import GitCommit
@@ -18,14 +17,6 @@ from requests import RequestException
 
 from bot.core import messages
 from bot.github.client import single_shot
-
-
-def repository(github: Github, payload: dict[str, Any]) -> Repository:
-    return github.get_repo(payload["repository"]["full_name"])
-
-
-def default_branch(payload: dict[str, Any]) -> str:
-    return payload["repository"].get("default_branch") or "main"
 
 
 def read_file(repo: Repository, path: str, ref: str) -> str:
