@@ -1,14 +1,19 @@
 """Shared fixtures: ``standin``, a local GitHub that fails tests on bad requests."""
 
 import json
+import os
+import shutil
+import subprocess
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+import redis
 from flask.testing import FlaskClient
 from helpers import BOT_TOKEN, REPO, SECRET, file_issue, seed, sign
 from huey.signals import SIGNAL_ERROR
+from processes import Service, free_port, service_environment, wait_until
 from werkzeug.test import TestResponse
 
 from bot.service.app import create_app
@@ -93,7 +98,6 @@ def bot(standin: Standin, monkeypatch: pytest.MonkeyPatch) -> Iterator[Bot]:
 @pytest.fixture
 def service(standin: Standin, tmp_path):
     """web and worker started from the Procfile, against the stand-in, with a SQLite queue."""
-    from processes import Service, service_environment
 
     seed(standin)
     queue = f"sqlite:///{tmp_path / 'queue.db'}"
@@ -102,3 +106,36 @@ def service(standin: Standin, tmp_path):
         yield service
     finally:
         service.stop_all()
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A redis-server of the distribution's package on a loopback port, for this test only."""
+    server = shutil.which("redis-server")
+    if server is None:
+        if os.environ.get("CI"):
+            pytest.fail(
+                "redis-server is missing; .ci/run installs it (apt-get install redis-server)"
+            )
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    port = free_port()
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        client = redis.Redis(port=port)
+        wait_until(lambda: _pings(client), "redis-server to answer", timeout=15)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def _pings(client: redis.Redis) -> bool:
+    try:
+        return client.ping()
+    except redis.ConnectionError:
+        return False

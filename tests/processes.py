@@ -84,13 +84,17 @@ class Service:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, name: str, **overrides: str) -> subprocess.Popen[bytes]:
-        """Start the Procfile's ``name`` line; its output goes to ``<log_dir>/<name>.log``."""
+    def start(self, name: str, *, as_name: str = "", **overrides: str) -> subprocess.Popen[bytes]:
+        """Start the Procfile's ``name`` line; its output goes to ``<log_dir>/<name>.log``.
+
+        ``as_name`` runs a second copy of a line (two workers) under its own name.
+        """
         command = procfile.read()[name]
         env = {**self.env, "PORT": str(self.port), **overrides}
-        with (self.log_dir / f"{name}.log").open("ab") as log:
+        label = as_name or name
+        with (self.log_dir / f"{label}.log").open("ab") as log:
             process = procfile.start(command, env, stdout=log, stderr=subprocess.STDOUT)
-        self.processes[name] = process
+        self.processes[label] = process
         return process
 
     def stop(self, name: str) -> int:

@@ -8,6 +8,8 @@ a pull request that holds exactly an approved version.
 """
 
 import re
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -91,7 +93,7 @@ def converge(
         try:
             facts, seen = read_facts(github, repo, place, number, steps)
             if command is not None:
-                facts = carry_out(github, repo, place, facts, seen, *command)
+                facts = carry_out(context, repo, place, facts, seen, *command)
             act(facts, seen, steps)
         except (GithubException, RequestException) as error:
             if command is None or not steps:
@@ -189,7 +191,7 @@ def other_submissions(
 
 
 def carry_out(
-    github: Github,
+    context: Context,
     repo: Repository,
     place: Place,
     facts: Facts,
@@ -198,6 +200,7 @@ def carry_out(
     payload: dict[str, Any],
 ) -> Facts:
     """Decide what the command asks for and do it; the facts as they stand afterwards."""
+    github = context.github
     comment = payload["comment"]
     author = comment["user"]["login"]
     snapshot_body = payload["issue"].get("body")
@@ -218,16 +221,37 @@ def carry_out(
         return replace(facts, record=facts.record.answered(given.comment_id))
     decision = lifecycle.decide(command, facts, given)
     answered = replace(facts, record=facts.record.answered(given.comment_id))
+    if isinstance(decision, Approve):
+        with paper_locks(context, place, facts):
+            # Another submission of this paper may have got its PR since the facts were read.
+            open_pulls = own_pulls(repo, place)
+            others = tuple(replace(o, has_pull=o.number in open_pulls) for o in facts.others)
+            decision = lifecycle.decide(command, replace(facts, others=others), given)
+            if isinstance(decision, Approve):
+                return approve(github, repo, place, answered, seen, decision, given)
     if isinstance(decision, Nothing):
         return answered
     if isinstance(decision, Reply):
         if decision.key not in facts.keys:
             ops.comment_once(github, place.full_name, facts.number, decision.text, decision.key)
         return answered
-    if isinstance(decision, Reject):
-        reject(github, place, facts, seen, author, decision.reason, given.comment_id)
-        return replace(answered, open=False, state_reason="not_planned")
-    return approve(github, repo, place, answered, seen, decision, given)
+    assert isinstance(decision, Reject)
+    reject(github, place, facts, seen, author, decision.reason, given.comment_id)
+    return replace(answered, open=False, state_reason="not_planned")
+
+
+@contextmanager
+def paper_locks(context: Context, place: Place, facts: Facts) -> Iterator[None]:
+    """Hold the paper's identities while its PR is made: one PR per paper, across issues.
+
+    Taken after the issue's own lock and in sorted order, so two jobs never wait on
+    each other.
+    """
+    keys = sorted({f"{kind}:{key}" for kind, key in identity_keys(facts.assessment.paper)})
+    with ExitStack() as stack:
+        for key in keys:
+            stack.enter_context(context.lock(f"{place.full_name}@{key}"))
+        yield
 
 
 def permission(repo: Repository, login: str) -> str:

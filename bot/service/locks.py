@@ -29,6 +29,14 @@ _RELEASE = """
 if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
 return 0
 """
+# Take over an abandoned lock only if it still holds the token that was judged abandoned.
+_TAKE_OVER = """
+if redis.call('get', KEYS[1]) == ARGV[1] then
+  redis.call('set', KEYS[1], ARGV[2], 'EX', ARGV[3])
+  return 1
+end
+return 0
+"""
 
 
 class LockBusy(RuntimeError):
@@ -60,8 +68,16 @@ class Locks:
         if isinstance(storage, SqliteStorage):
             return self._acquire_sqlite(storage, key, token)
         if isinstance(storage, RedisStorage):
-            return bool(storage.conn.set(key, token, nx=True, ex=TTL_SECONDS))
+            return self._acquire_redis(storage, key, token)
         return storage.put_if_empty(key, token.encode())
+
+    def _acquire_redis(self, storage: RedisStorage, key: str, token: str) -> bool:
+        if storage.conn.set(key, token, nx=True, ex=TTL_SECONDS):
+            return True
+        held = storage.conn.get(key)
+        if held is None or not _abandoned(held.decode()):
+            return False
+        return bool(storage.conn.eval(_TAKE_OVER, 1, key, held, token, TTL_SECONDS))
 
     def _acquire_sqlite(self, storage: SqliteStorage, key: str, token: str) -> bool:
         with storage.db(commit=True) as cursor:  # begin exclusive: read and write as one
