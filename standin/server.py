@@ -30,7 +30,7 @@ from standin.checker import Checker, CheckFailure, Match
 from standin.faults import HOLDING_KINDS, Fault, FaultPlan
 from standin.gitstore import BLOB_MODE, Blob, Commit, Entry, Signature, now
 from standin.render import Json, Render
-from standin.state import ROLES, App, Installation, Issue, Principal, Repo, World
+from standin.state import ROLES, App, Installation, Issue, Principal, Repo, World, repo_id
 
 # How long a "timeout" fault holds a request unless told otherwise (seconds).
 DEFAULT_TIMEOUT_HOLD = 5.0
@@ -178,7 +178,7 @@ class Standin:
             if self.world.repo(full_name):
                 raise ValueError(f"{full_name} exists")
             self.world.user(owner)
-            repo = Repo(owner, name, id=self.world.new_id(), default_branch=default_branch)
+            repo = Repo(owner, name, id=repo_id(full_name), default_branch=default_branch)
             self.world.repos[full_name.lower()] = repo
             return self._commit(repo, default_branch, contents, "Initial commit", parent=None)
 
