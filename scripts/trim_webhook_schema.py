@@ -36,6 +36,7 @@ ROOTS = (
     "issues$edited",
     "issues$labeled",
     "issues$reopened",
+    "issues$closed",
     "issue_comment$created",
     "push$event",
     "pull_request$closed",

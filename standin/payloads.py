@@ -22,7 +22,7 @@ Two kinds of input, kept apart on purpose:
   author associations, label colours, SHAs. ``Standin.payload`` passes them;
   without them those fields are derived (timestamps: now).
 
-Events: ping, issues (opened, edited, labeled, reopened), issue_comment
+Events: ping, issues (opened, edited, labeled, reopened, closed), issue_comment
 (created), push, pull_request (closed), installation (created).
 """
 
@@ -70,6 +70,7 @@ SCHEMA_DEFINITIONS = {
     ("issues", "edited"): "issues$edited",
     ("issues", "labeled"): "issues$labeled",
     ("issues", "reopened"): "issues$reopened",
+    ("issues", "closed"): "issues$closed",
     ("issue_comment", "created"): "issue_comment$created",
     ("push", None): "push$event",
     ("pull_request", "closed"): "pull_request$closed",
@@ -125,7 +126,7 @@ def payload(
     issue_body: str | None = None,
     issue_user: str | None = None,
     issue_labels: Sequence[str] = ("new paper",),
-    issue_state: str = "open",
+    issue_state: str | None = None,
     on_pull_request: bool = False,
     comment_id: int | None = None,
     comment_body: str = "",
@@ -148,7 +149,8 @@ def payload(
     """The example payload for ``event``/``action`` with these fields filled in.
 
     ``issue_user``/``comment_user`` default to ``sender``; ``comment_id`` to
-    ``comment_data``'s id, else 1. ``on_pull_request`` makes the issue a pull
+    ``comment_data``'s id, else 1; ``issue_state`` to closed for
+    ``issues.closed``, else open. ``on_pull_request`` makes the issue a pull
     request's (a comment on a PR arrives as ``issue_comment``).
     ``installation_id`` adds ``installation`` (App deliveries) and removes it
     when None, except for the installation event itself (whose App is
@@ -172,7 +174,7 @@ def payload(
             body=issue_body,
             login=issue_user or sender,
             labels=issue_labels,
-            state=issue_state,
+            state=issue_state or ("closed" if action == "closed" else "open"),
             reopened=action == "reopened",
             on_pull_request=on_pull_request,
         )

@@ -89,6 +89,8 @@ class World:
             REPO, title="[Paper]: DVIS", body=body, user="carol", labels=["new paper"]
         )
         self.comment = github.add_comment(REPO, self.issue, "/approve", user="alice")
+        self.closed = github.create_issue(REPO, title="[Paper]: X", body=body, user="carol")
+        github.edit_issue(REPO, self.closed, state="closed")
         repo = github.client(sandbox.token_of("alice")).get_repo(REPO)
         self.main_before = github.branch(REPO, "main")
         repo.create_git_ref(f"refs/heads/{PR_BRANCH}", self.main_before)
@@ -150,6 +152,16 @@ def standin_cases(app: bool) -> list[tuple[str, str, str | None, Build]]:
         ),
         case("issues-labeled", "issues", "labeled", **issue, label="new paper", sender="alice"),
         case("issues-reopened", "issues", "reopened", **issue, sender="carol"),
+        case(
+            "issues-closed",
+            "issues",
+            "closed",
+            issue_number=lambda w: w.closed,
+            issue_title="[Paper]: X",
+            issue_labels=[],
+            issue_user="carol",
+            sender="carol",
+        ),
         case(
             "comment-on-issue",
             "issue_comment",
