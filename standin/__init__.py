@@ -32,16 +32,21 @@ Seeding: ``add_token``, ``create_repo`` (``files=`` or ``from_dir=``),
 Faults: ``fail_next``, ``latency``. Log: ``requests``, ``clear_requests``,
 ``violations``, ``clear_violations``. Read-back (API-shaped JSON where the
 API has a shape): ``file``, ``branch``, ``refs``, ``commit``,
-``changed_paths``, ``issue``, ``pull``, ``pulls``, ``comments``, ``labels``.
+``changed_paths``, ``repository``, ``issue``, ``pull``, ``pulls``,
+``comments``, ``labels``, ``push_commits``. Webhooks: ``payload`` (the
+delivery GitHub would send for the stand-in's state, see ``payloads``).
 
 To let the bot use another GitHub operation, add it to ``OPERATIONS`` in
 ``scripts/trim_openapi.py``, re-run the script and add a handler in ``api``
 (a test checks that documented operations and handlers match one to one).
 
 Modules: ``server`` (``Standin``), ``checker`` (OpenAPI request checker),
-``api`` (one handler per operationId), ``render`` (JSON shapes), ``state``
-and ``gitstore`` (the data), ``auth`` (tokens, App JWTs), ``faults``,
-``payloads`` (webhook payloads from GitHub's documented examples).
+``api`` (one handler per operationId), ``render`` (REST answers of the
+state), ``shapes`` (GitHub's JSON shapes, shared by REST answers and
+webhooks), ``state`` and ``gitstore`` (the data), ``auth`` (tokens, App
+JWTs), ``faults``, ``payloads`` (webhook payloads from GitHub's documented
+examples in ``webhooks/``, checked against its published schema in
+``webhook_schema/``).
 """
 
 from standin.server import LoggedRequest, Standin, remote_client

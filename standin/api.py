@@ -21,7 +21,7 @@ from typing import Any
 
 from standin.gitstore import BLOB_MODE, Blob, Commit, Entry, GitError, Signature, Tree, now
 from standin.render import Json, Render, iso
-from standin.state import Comment, Issue, Principal, Pull, Repo, World
+from standin.state import Comment, Issue, Principal, Pull, Repo, World, issue_id
 
 DOCS = "https://docs.github.com/rest"
 Reply = tuple[int, Any, dict[str, str]]
@@ -628,7 +628,9 @@ def new_issue(world: World, repo: Repo, title: Any, body: str | None, user: str)
     """Open a new issue (or the issue half of a pull request)."""
     world.user(user)
     number = repo.next_number()
-    issue = Issue(number=number, id=world.new_id(), title=str(title), body=body, user=user)
+    issue = Issue(
+        number=number, id=issue_id(repo.full_name, number), title=str(title), body=body, user=user
+    )
     repo.issues[issue.number] = issue
     return issue
 

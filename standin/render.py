@@ -1,9 +1,11 @@
 """JSON shapes of GitHub's REST responses, with URLs on the stand-in's host.
 
-Field names and nesting follow api.github.com; every object carries the
-fields PyGithub reads (``url``, ``html_url``, ``id``, ``node_id``, ``sha``,
-``user.login``, ...). URLs point at the stand-in itself because PyGithub
-follows them (lazy completion, pagination) and refuses other hosts.
+Field names and nesting follow api.github.com (users, repositories, labels,
+issues, comments, pulls and installations through ``shapes``, which the
+webhook payloads share); every object carries the fields PyGithub reads
+(``url``, ``html_url``, ``id``, ``node_id``, ``sha``, ``user.login``, ...).
+URLs point at the stand-in itself because PyGithub follows them (lazy
+completion, pagination) and refuses other hosts.
 """
 
 from __future__ import annotations
@@ -12,12 +14,25 @@ import base64
 import difflib
 import zlib
 from datetime import datetime
-from typing import Any
 
 from standin.gitstore import Blob, Commit, Entry, GitError, GitStore, Signature
+from standin.shapes import (
+    APP_EVENTS,
+    APP_PERMISSIONS,
+    Hosts,
+    Json,
+    comment_shape,
+    installation_shape,
+    issue_shape,
+    label_shape,
+    pull_end_shape,
+    pull_shape,
+    push_commit_shape,
+    push_person,
+    repository_shape,
+    user_shape,
+)
 from standin.state import App, Comment, Installation, Issue, Label, Repo, World, node_id
-
-Json = dict[str, Any]
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -36,6 +51,7 @@ class Render:
     def __init__(self, world: World, base_url: str) -> None:
         self.world = world
         self.base = base_url.rstrip("/")
+        self.hosts = Hosts.at(self.base)
 
     def api(self, repo: Repo, suffix: str = "") -> str:
         return f"{self.base}/repos/{repo.full_name}{suffix}"
@@ -47,50 +63,27 @@ class Render:
 
     def user(self, login: str) -> Json:
         user = self.world.user(login)
-        return {
-            "login": user.login,
-            "id": user.id,
-            "node_id": node_id("U", user.id),
-            "type": user.type,
-            "site_admin": False,
-            "url": f"{self.base}/users/{user.login}",
-            "html_url": f"{self.base}/{user.login}",
-            "avatar_url": f"{self.base}/avatars/{user.login}",
-        }
+        return user_shape(self.hosts, user.login, user.id)
 
     def repo(self, repo: Repo) -> Json:
         return {
-            "id": repo.id,
-            "node_id": node_id("R", repo.id),
-            "name": repo.name,
-            "full_name": repo.full_name,
-            "private": False,
-            "owner": self.user(repo.owner),
-            "html_url": self.web(repo),
-            "url": self.api(repo),
-            "fork": False,
-            "default_branch": repo.default_branch,
-            "visibility": "public",
-            "archived": False,
-            "disabled": False,
-            "has_issues": True,
-            "created_at": iso(repo.created_at),
-            "updated_at": iso(repo.created_at),
-            "pushed_at": iso(repo.created_at),
-            "open_issues_count": sum(i.state == "open" for i in repo.issues.values()),
+            **repository_shape(
+                self.hosts,
+                repo.full_name,
+                repo_id=repo.id,
+                owner=self.user(repo.owner),
+                default_branch=repo.default_branch,
+                created_at=iso(repo.created_at),
+                pushed_at=iso(repo.created_at),
+                open_issues=sum(i.state == "open" for i in repo.issues.values()),
+            ),
             "permissions": dict.fromkeys(("admin", "maintain", "push", "triage", "pull"), True),
         }
 
     def label(self, repo: Repo, label: Label) -> Json:
-        return {
-            "id": label.id,
-            "node_id": node_id("L", label.id),
-            "url": self.api(repo, f"/labels/{label.name}"),
-            "name": label.name,
-            "color": label.color,
-            "default": False,
-            "description": label.description,
-        }
+        return label_shape(
+            self.hosts, repo.full_name, label.id, label.name, label.color, label.description
+        )
 
     # -- git data ---------------------------------------------------------------
 
@@ -182,6 +175,33 @@ class Render:
             } | {"total": sum(f["changes"] for f in out["files"])}
         return out
 
+    def push_commits(self, repo: Repo, before: str, after: str) -> list[Json]:
+        """The commits a push from ``before`` to ``after`` brings, oldest first."""
+        git = repo.git
+        if after not in git.objects:
+            return []
+        base = before if before in git.objects else None
+        shas = git.commits_between(base, after) if base else [after]
+        return [self.push_commit(repo, sha) for sha in shas]
+
+    def push_commit(self, repo: Repo, sha: str) -> Json:
+        commit: Commit = repo.git.commit(sha)
+        parent = commit.parents[0] if commit.parents else None
+        statuses = {"added": [], "removed": [], "modified": []}
+        for change in self.file_changes(repo, parent, sha):
+            statuses[change["status"]].append(change["filename"])
+        return push_commit_shape(
+            self.hosts,
+            repo.full_name,
+            sha=sha,
+            tree=commit.tree,
+            message=commit.message,
+            timestamp=iso(commit.committer.date),
+            author=push_person(commit.author),
+            committer=push_person(commit.committer),
+            changes=statuses,
+        )
+
     def ref(self, repo: Repo, name: str, sha: str) -> Json:
         kind = type(repo.git.get(sha)).__name__.lower()
         return {
@@ -268,42 +288,26 @@ class Render:
 
     def issue(self, repo: Repo, issue: Issue) -> Json:
         n = issue.number
-        out: Json = {
-            "url": self.api(repo, f"/issues/{n}"),
-            "repository_url": self.api(repo),
-            "labels_url": self.api(repo, f"/issues/{n}/labels{{/name}}"),
-            "comments_url": self.api(repo, f"/issues/{n}/comments"),
-            "events_url": self.api(repo, f"/issues/{n}/events"),
-            "html_url": self.web(repo, f"/{'pull' if issue.pull else 'issues'}/{n}"),
-            "id": issue.id,
-            "node_id": node_id("I", issue.id),
-            "number": n,
-            "title": issue.title,
-            "user": self.user(issue.user),
-            "labels": [self.label(repo, repo.labels[name.lower()]) for name in issue.labels],
-            "state": issue.state,
-            "state_reason": issue.state_reason,
-            "locked": False,
-            "assignee": None,
-            "assignees": [],
-            "milestone": None,
-            "comments": sum(c.issue_number == n for c in repo.comments.values()),
-            "created_at": iso(issue.created_at),
-            "updated_at": iso(issue.updated_at),
-            "closed_at": iso(issue.closed_at),
-            "closed_by": self.user(issue.closed_by) if issue.closed_by else None,
-            "author_association": self.association(repo, issue.user),
-            "body": issue.body,
-        }
-        if issue.pull:
-            out["pull_request"] = {
-                "url": self.api(repo, f"/pulls/{n}"),
-                "html_url": self.web(repo, f"/pull/{n}"),
-                "diff_url": self.web(repo, f"/pull/{n}.diff"),
-                "patch_url": self.web(repo, f"/pull/{n}.patch"),
-                "merged_at": iso(issue.pull.merged_at),
-            }
-        return out
+        return issue_shape(
+            self.hosts,
+            repo.full_name,
+            number=n,
+            issue_id=issue.id,
+            title=issue.title,
+            user=self.user(issue.user),
+            labels=[self.label(repo, repo.labels[name.lower()]) for name in issue.labels],
+            state=issue.state,
+            state_reason=issue.state_reason,
+            comments=sum(c.issue_number == n for c in repo.comments.values()),
+            created_at=iso(issue.created_at),
+            updated_at=iso(issue.updated_at),
+            closed_at=iso(issue.closed_at),
+            closed_by=self.user(issue.closed_by) if issue.closed_by else None,
+            author_association=self.association(repo, issue.user),
+            body=issue.body,
+            is_pull=issue.pull is not None,
+            pull_merged_at=iso(issue.pull.merged_at) if issue.pull else None,
+        )
 
     def association(self, repo: Repo, login: str) -> str:
         role = repo.role(login)
@@ -312,87 +316,46 @@ class Render:
         return "COLLABORATOR" if role != "none" else "NONE"
 
     def comment(self, repo: Repo, comment: Comment) -> Json:
-        return {
-            "id": comment.id,
-            "node_id": node_id("IC", comment.id),
-            "url": self.api(repo, f"/issues/comments/{comment.id}"),
-            "html_url": self.web(repo, f"/issues/{comment.issue_number}#issuecomment-{comment.id}"),
-            "issue_url": self.api(repo, f"/issues/{comment.issue_number}"),
-            "body": comment.body,
-            "user": self.user(comment.user),
-            "created_at": iso(comment.created_at),
-            "updated_at": iso(comment.updated_at),
-            "author_association": self.association(repo, comment.user),
-        }
+        return comment_shape(
+            self.hosts,
+            repo.full_name,
+            comment_id=comment.id,
+            issue_number=comment.issue_number,
+            body=comment.body,
+            user=self.user(comment.user),
+            created_at=iso(comment.created_at),
+            updated_at=iso(comment.updated_at),
+            author_association=self.association(repo, comment.user),
+        )
 
     def pull(self, repo: Repo, issue: Issue) -> Json:
         assert issue.pull is not None
-        pull, n = issue.pull, issue.number
+        pull = issue.pull
         commits = repo.git.commits_between(pull.base_sha, pull.head_sha)
         common = repo.git.merge_base(pull.base_sha, pull.head_sha)
         files = self.file_changes(repo, common, pull.head_sha)
         as_issue = self.issue(repo, issue)
-        return {
-            "url": self.api(repo, f"/pulls/{n}"),
-            "id": issue.id,
-            "node_id": node_id("PR", issue.id),
-            "html_url": self.web(repo, f"/pull/{n}"),
-            "diff_url": self.web(repo, f"/pull/{n}.diff"),
-            "patch_url": self.web(repo, f"/pull/{n}.patch"),
-            "issue_url": self.api(repo, f"/issues/{n}"),
-            "commits_url": self.api(repo, f"/pulls/{n}/commits"),
-            "review_comments_url": self.api(repo, f"/pulls/{n}/comments"),
-            "comments_url": self.api(repo, f"/issues/{n}/comments"),
-            "statuses_url": self.api(repo, f"/statuses/{pull.head_sha}"),
-            "number": n,
-            "state": issue.state,
-            "locked": False,
-            "title": issue.title,
-            "user": as_issue["user"],
-            "body": issue.body,
-            "labels": as_issue["labels"],
-            "milestone": None,
-            "assignee": None,
-            "assignees": [],
-            "requested_reviewers": [],
-            "requested_teams": [],
-            "created_at": as_issue["created_at"],
-            "updated_at": as_issue["updated_at"],
-            "closed_at": as_issue["closed_at"],
-            "merged_at": iso(pull.merged_at),
-            "merge_commit_sha": pull.merge_commit_sha,
-            "head": self._pull_end(repo, pull.head_ref, pull.head_sha),
-            "base": self._pull_end(repo, pull.base_ref, pull.base_sha),
-            "_links": {
-                "self": {"href": self.api(repo, f"/pulls/{n}")},
-                "html": {"href": self.web(repo, f"/pull/{n}")},
-                "issue": {"href": self.api(repo, f"/issues/{n}")},
-                "comments": {"href": self.api(repo, f"/issues/{n}/comments")},
-                "commits": {"href": self.api(repo, f"/pulls/{n}/commits")},
-            },
-            "author_association": as_issue["author_association"],
-            "draft": pull.draft,
-            "merged": pull.merged_at is not None,
-            "mergeable": self._mergeable(repo, issue),
-            "mergeable_state": "clean" if self._mergeable(repo, issue) else "dirty",
-            "merged_by": self.user(pull.merged_by) if pull.merged_by else None,
-            "comments": as_issue["comments"],
-            "review_comments": 0,
-            "maintainer_can_modify": pull.maintainer_can_modify,
-            "commits": len(commits),
-            "additions": sum(f["additions"] for f in files),
-            "deletions": sum(f["deletions"] for f in files),
-            "changed_files": len(files),
-        }
+        mergeable = self._mergeable(repo, issue)
+        return pull_shape(
+            self.hosts,
+            repo.full_name,
+            issue=as_issue,
+            head=self._pull_end(repo, pull.head_ref, pull.head_sha),
+            base=self._pull_end(repo, pull.base_ref, pull.base_sha),
+            merged_at=iso(pull.merged_at),
+            merge_commit_sha=pull.merge_commit_sha,
+            merged_by=self.user(pull.merged_by) if pull.merged_by else None,
+            draft=pull.draft,
+            mergeable=mergeable,
+            maintainer_can_modify=pull.maintainer_can_modify,
+            commits=len(commits),
+            additions=sum(f["additions"] for f in files),
+            deletions=sum(f["deletions"] for f in files),
+            changed_files=len(files),
+        )
 
     def _pull_end(self, repo: Repo, ref: str, sha: str) -> Json:
-        return {
-            "label": f"{repo.owner}:{ref}",
-            "ref": ref,
-            "sha": sha,
-            "user": self.user(repo.owner),
-            "repo": self.repo(repo),
-        }
+        return pull_end_shape(self.user(repo.owner), self.repo(repo), ref, sha)
 
     @staticmethod
     def _mergeable(repo: Repo, issue: Issue) -> bool | None:
@@ -423,28 +386,13 @@ class Render:
             "external_url": f"{self.base}/apps/{app.slug}",
             "created_at": "2024-01-01T00:00:00Z",
             "updated_at": "2024-01-01T00:00:00Z",
-            "permissions": {"contents": "write", "issues": "write", "pull_requests": "write"},
-            "events": ["issues", "issue_comment", "push"],
+            "permissions": dict(APP_PERMISSIONS),
+            "events": list(APP_EVENTS),
         }
 
     def installation(self, inst: Installation) -> Json:
         app = self.world.apps[inst.app_id]
-        return {
-            "id": inst.id,
-            "account": self.user(inst.account),
-            "app_id": inst.app_id,
-            "app_slug": app.slug,
-            "target_id": self.world.user(inst.account).id,
-            "target_type": "User",
-            "repository_selection": "selected",
-            "access_tokens_url": f"{self.base}/app/installations/{inst.id}/access_tokens",
-            "repositories_url": f"{self.base}/installation/repositories",
-            "html_url": f"{self.base}/settings/installations/{inst.id}",
-            "permissions": {"contents": "write", "issues": "write", "pull_requests": "write"},
-            "events": ["issues", "issue_comment", "push"],
-            "created_at": "2024-01-01T00:00:00Z",
-            "updated_at": "2024-01-01T00:00:00Z",
-            "single_file_name": None,
-            "suspended_at": None,
-            "suspended_by": None,
-        }
+        account = self.user(inst.account)
+        return installation_shape(
+            self.hosts, inst.id, app_id=inst.app_id, app_slug=app.slug, account=account
+        )

@@ -24,13 +24,13 @@ from github import Auth, Github
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from standin import api
+from standin import api, payloads
 from standin.auth import AuthError, authenticate
 from standin.checker import Checker, CheckFailure, Match
 from standin.faults import HOLDING_KINDS, Fault, FaultPlan
 from standin.gitstore import BLOB_MODE, Blob, Commit, Entry, Signature, now
 from standin.render import Json, Render
-from standin.state import ROLES, App, Installation, Issue, Principal, Repo, World
+from standin.state import ROLES, App, Installation, Issue, Principal, Repo, World, repo_id
 
 # How long a "timeout" fault holds a request unless told otherwise (seconds).
 DEFAULT_TIMEOUT_HOLD = 5.0
@@ -178,7 +178,7 @@ class Standin:
             if self.world.repo(full_name):
                 raise ValueError(f"{full_name} exists")
             self.world.user(owner)
-            repo = Repo(owner, name, id=self.world.new_id(), default_branch=default_branch)
+            repo = Repo(owner, name, id=repo_id(full_name), default_branch=default_branch)
             self.world.repos[full_name.lower()] = repo
             return self._commit(repo, default_branch, contents, "Initial commit", parent=None)
 
@@ -369,6 +369,43 @@ class Standin:
             git = self._repo(full_name).git
             old, new = git.flatten(git.commit(base).tree), git.flatten(git.commit(head).tree)
             return sorted(p for p in old.keys() | new.keys() if old.get(p) != new.get(p))
+
+    def repository(self, full_name: str) -> Json:
+        """A repository as ``GET /repos/{o}/{r}`` shows it."""
+        with self.world.lock:
+            return self.render.repo(self._repo(full_name))
+
+    def push_commits(self, full_name: str, before: str, after: str) -> list[Json]:
+        """The commits a push event lists for a branch moved from ``before`` to ``after``."""
+        with self.world.lock:
+            return self.render.push_commits(self._repo(full_name), before, after)
+
+    def payload(self, full_name: str, event: str, action: str | None = None, **fields: Any) -> Json:
+        """The webhook payload GitHub would send now, for this repository as the stand-in has it.
+
+        ``payloads.payload`` with the stand-in's base URL and what it knows of
+        the repository, the issue (``issue_number``), the comment
+        (``comment_id``), the pull request and the pushed commits
+        (``before``/``after``); ``fields`` say what the event says.
+        """
+        with self.world.lock:
+            repo = self._repo(full_name)
+            known: dict[str, Any] = {"repository_data": self.render.repo(repo)}
+            number = fields.get("pull_number") or fields.get("issue_number", 1)
+            issue = repo.issues.get(number)
+            if issue is not None:
+                known["issue_data"] = self.render.issue(repo, issue)
+                if event == "pull_request" and issue.pull is not None:
+                    known["pull_data"] = self.render.pull(repo, issue)
+            comment = repo.comments.get(fields.get("comment_id") or 0)
+            if comment is not None:
+                known["comment_data"] = self.render.comment(repo, comment)
+            if event == "push" and fields.get("after"):
+                before = fields.get("before") or ""
+                known["commits"] = self.render.push_commits(repo, before, fields["after"])
+        return payloads.payload(
+            event, action, repo=repo.full_name, base_url=self.base_url, **known | fields
+        )
 
     def issue(self, full_name: str, number: int) -> Json:
         """An issue (or PR) as ``GET /repos/{o}/{r}/issues/{n}`` shows it."""

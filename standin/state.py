@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import itertools
 import threading
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,6 +23,34 @@ ROLES = ("admin", "maintain", "write", "triage", "read", "none")
 def node_id(kind: str, number: int) -> str:
     """An opaque GraphQL-style node id, stable for a (kind, id)."""
     return base64.b64encode(f"0:{kind}{number}".encode()).decode()
+
+
+def stable_id(kind: str, key: str) -> int:
+    """The id of a user, repository, issue or label, from what names it (case-insensitively).
+
+    Derived rather than counted, so a webhook payload built in another process
+    (``python -m bot send`` beside the sandbox) or before the object exists
+    carries the id the stand-in gives it: GitHub's payloads and its REST
+    answers agree on ids.
+    """
+    return zlib.crc32(f"{kind}:{key.lower()}".encode()) % 10**9 + 1
+
+
+def user_id(login: str) -> int:
+    return stable_id("user", login)
+
+
+def repo_id(full_name: str) -> int:
+    return stable_id("repo", full_name)
+
+
+def issue_id(full_name: str, number: int) -> int:
+    """Issues and pull requests share one numbering per repository, hence one id space."""
+    return stable_id("issue", f"{full_name}#{number}")
+
+
+def label_id(full_name: str, name: str) -> int:
+    return stable_id("label", f"{full_name}/{name}")
 
 
 @dataclass
@@ -169,7 +198,7 @@ class World:
         """The user with this login, created on first mention."""
         key = login.lower()
         if key not in self.users:
-            self.users[key] = User(login=login, id=self.new_id())
+            self.users[key] = User(login=login, id=user_id(login))
         return self.users[key]
 
     def repo(self, full_name: str) -> Repo | None:
@@ -179,5 +208,5 @@ class World:
         """Find or create a repository label (GitHub creates unknown labels on use)."""
         key = name.lower()
         if key not in repo.labels:
-            repo.labels[key] = Label(id=self.new_id(), name=name, color=color)
+            repo.labels[key] = Label(id=label_id(repo.full_name, name), name=name, color=color)
         return repo.labels[key]

@@ -19,7 +19,7 @@ from werkzeug.test import TestResponse
 from bot.service.app import create_app
 from bot.service.config import Settings
 from bot.service.queue import Jobs
-from standin import Standin, payloads
+from standin import Standin
 
 pytest_plugins = ["pytester"]
 
@@ -69,7 +69,8 @@ class Bot:
         )
 
     def payload(self, event: str, action: str | None = None, **fields) -> dict:
-        return payloads.payload(event, action, repo=REPO, base_url=self.github.base_url, **fields)
+        """The payload GitHub would send, with the stand-in's ids, timestamps and URLs."""
+        return self.github.payload(REPO, event, action, **fields)
 
     def file_issue(self, body: str, user: str = "carol") -> tuple[int, dict]:
         """An issue as the form files it, and the ``issues.opened`` payload GitHub sends."""

@@ -16,7 +16,7 @@ from bot.core import paths
 from bot.core.change import branch_for
 from bot.core.form_parser import render_body
 from bot.core.messages import STATUS_MARKER
-from standin import Standin, payloads
+from standin import Standin
 
 REPO = "octo/awesome-vis"
 BOT_TOKEN = "bot-token"
@@ -65,15 +65,14 @@ def seed(standin: Standin) -> None:
 
 def file_issue(standin: Standin, body: str, user: str = "carol") -> tuple[int, dict]:
     """An issue as the form files it, and the ``issues.opened`` payload GitHub sends."""
-    number = standin.create_issue(
-        REPO, title="[Paper]: DVIS", body=body, user=user, labels=["new paper"]
-    )
-    payload = payloads.payload(
+    title = "[Paper]: DVIS"
+    number = standin.create_issue(REPO, title=title, body=body, user=user, labels=["new paper"])
+    payload = standin.payload(
+        REPO,
         "issues",
         "opened",
-        repo=REPO,
-        base_url=standin.base_url,
         issue_number=number,
+        issue_title=title,
         issue_body=body,
         sender=user,
     )

@@ -10,7 +10,7 @@ from processes import Service, clean_environment, wait_until
 from bot.cli import main
 from bot.core import paths
 from bot.core.change import branch_for
-from standin import Standin, payloads
+from standin import Standin
 
 APP_ID = 321
 INSTALLATION_ID = 9876
@@ -41,14 +41,7 @@ def app_service(standin: Standin, tmp_path):
 
 
 def app_payload(standin: Standin, event: str, action: str, **fields) -> dict:
-    return payloads.payload(
-        event,
-        action,
-        repo=REPO,
-        base_url=standin.base_url,
-        installation_id=INSTALLATION_ID,
-        **fields,
-    )
+    return standin.payload(REPO, event, action, installation_id=INSTALLATION_ID, **fields)
 
 
 def token_requests(standin: Standin) -> list:

@@ -75,7 +75,7 @@ def send_issue(args: argparse.Namespace) -> int:
     repo = sandbox.client(state, args.user).get_repo(state["repository"])
     issue = repo.create_issue(title=title, body=body, labels=[INTAKE_LABEL])
     print(f"filed issue #{issue.number} as {args.user}")
-    payload = _payload(state, "issues", "opened", issue.number, sender=args.user)
+    payload = payload_for(state, "issues", "opened", issue.number, sender=args.user)
     return _deliver(args, state, "issues", payload)
 
 
@@ -87,7 +87,7 @@ def send_edit(args: argparse.Namespace) -> int:
     before = issue.body or ""
     issue.edit(body=body)
     changes = {"body": {"from": before}}
-    payload = _payload(state, "issues", "edited", args.number, sender=args.user, changes=changes)
+    payload = payload_for(state, "issues", "edited", args.number, sender=args.user, changes=changes)
     return _deliver(args, state, "issues", payload)
 
 
@@ -95,7 +95,7 @@ def send_comment(args: argparse.Namespace) -> int:
     """Comment on an issue as ``--user``, then deliver ``issue_comment.created``."""
     state = sandbox.load_state()
     comment = sandbox.issue_of(state, args.user, args.number).create_comment(args.text)
-    payload = _payload(
+    payload = payload_for(
         state,
         "issue_comment",
         "created",
@@ -112,22 +112,34 @@ def send_approve(args: argparse.Namespace) -> int:
     return send_comment(args)
 
 
-def _payload(
+def payload_for(
     state: dict[str, Any], event: str, action: str, number: int, **fields: Any
 ) -> dict[str, Any]:
-    """GitHub's payload for the event, with the issue as the stand-in now has it."""
+    """GitHub's payload for the event, with the issue (and comment) as the stand-in now has them.
+
+    The sandbox's stand-in runs in another process, so what it knows (ids,
+    timestamps, author associations) comes over its REST API, as PyGithub's
+    ``raw_data``; ``comment_id`` names the comment a ``issue_comment`` is about.
+    """
     issue = sandbox.issue_of(state, "alice", number)
+    repo = sandbox.client(state, "alice").get_repo(state["repository"])
+    known: dict[str, Any] = {"repository_data": repo.raw_data, "issue_data": issue.raw_data}
+    if fields.get("comment_id"):
+        known["comment_data"] = issue.get_comment(fields["comment_id"]).raw_data
     return payloads.payload(
         event,
         action,
         repo=state["repository"],
         base_url=state["api_url"],
+        default_branch=repo.default_branch,
         issue_number=number,
         issue_title=issue.title,
         issue_body=issue.body,
         issue_user=issue.user.login,
         issue_labels=[label.name for label in issue.labels],
         issue_state=issue.state,
+        on_pull_request=issue.pull_request is not None,
+        **known,
         **fields,
     )
 
