@@ -42,6 +42,9 @@ Modules: ``server`` (``Standin``), ``checker`` (OpenAPI request checker),
 ``api`` (one handler per operationId), ``render`` (JSON shapes), ``state``
 and ``gitstore`` (the data), ``auth`` (tokens, App JWTs), ``faults``,
 ``payloads`` (webhook payloads from GitHub's documented examples).
+
+``standin.arxiv`` is its arXiv counterpart: ``ArxivStandin``, a local arXiv API
+serving real records and arXiv's failure modes.
 """
 
 from standin.server import LoggedRequest, Standin, remote_client

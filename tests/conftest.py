@@ -15,6 +15,7 @@ from bot.service.app import create_app
 from bot.service.config import Settings
 from bot.service.queue import Jobs
 from standin import Standin, payloads
+from standin.arxiv import ArxivStandin
 
 pytest_plugins = ["pytester"]
 
@@ -36,6 +37,13 @@ def standin() -> Iterator[Standin]:
                 + "\n".join(github.violations),
                 pytrace=False,
             )
+
+
+@pytest.fixture
+def arxiv() -> Iterator[ArxivStandin]:
+    """A started arXiv stand-in serving the records of ``standin/arxiv/records``."""
+    with ArxivStandin.start() as server:
+        yield server
 
 
 # -- the bot, wired to the stand-in as in production --------------------------
