@@ -86,6 +86,9 @@ def bot(standin: Standin, monkeypatch: pytest.MonkeyPatch) -> Iterator[Bot]:
     monkeypatch.setenv("GITHUB_WEBHOOK_SECRET", SECRET)
     monkeypatch.setenv("GITHUB_TOKEN", BOT_TOKEN)
     monkeypatch.setenv("GITHUB_API_URL", standin.base_url)
+    # Autofill has its own tests (test_arxiv.py, against the arXiv stand-in); elsewhere it
+    # is off, so that no test waits for arXiv's 3 s turns or depends on its records.
+    monkeypatch.setenv("AUTOFILL", "off")
     errors: list[BaseException] = []
     settings = Settings.from_env()
     jobs = Jobs(settings, immediate=True)
