@@ -1,11 +1,15 @@
 """Shared fixtures: ``standin``, a local GitHub that fails tests on bad requests."""
 
 import json
+import os
+import shutil
+import subprocess
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+import redis
 from flask.testing import FlaskClient
 from helpers import BOT_TOKEN, REPO, SECRET, file_issue, seed, sign
 from huey.signals import SIGNAL_ERROR
@@ -37,13 +41,6 @@ def standin() -> Iterator[Standin]:
                 + "\n".join(github.violations),
                 pytrace=False,
             )
-
-
-@pytest.fixture
-def arxiv() -> Iterator[ArxivStandin]:
-    """A started arXiv stand-in serving the records of ``standin/arxiv/records``."""
-    with ArxivStandin.start() as server:
-        yield server
 
 
 # -- the bot, wired to the stand-in as in production --------------------------
@@ -81,23 +78,59 @@ class Bot:
 
 @pytest.fixture
 def bot(standin: Standin, monkeypatch: pytest.MonkeyPatch) -> Iterator[Bot]:
-    """The list's repository on the stand-in, and the bot configured to answer for it."""
+    """The list's repository on the stand-in, and the bot configured to answer for it.
+
+    Autofill has its own tests (test_arxiv.py, against the arXiv stand-in); elsewhere it
+    is off, so that no test waits for arXiv's 3 s turns or depends on its records.
+    """
+    yield from configured_bot(standin, monkeypatch, AUTOFILL="off")
+
+
+@pytest.fixture
+def arxiv() -> Iterator[ArxivStandin]:
+    """A started arXiv stand-in serving the records of ``standin/arxiv/records``."""
+    with ArxivStandin.start() as server:
+        yield server
+
+
+@pytest.fixture
+def arxiv_bot(standin: Standin, arxiv: ArxivStandin, monkeypatch: pytest.MonkeyPatch):
+    """The bot as ``bot`` has it, with autofill on against the arXiv stand-in."""
+    yield from configured_bot(standin, monkeypatch, AUTOFILL="on", ARXIV_API_URL=arxiv.url)
+
+
+@pytest.fixture
+def bot_with(standin: Standin, monkeypatch: pytest.MonkeyPatch):
+    """Make the bot with these settings, e.g. ``bot_with(AUTOFILL="on", ARXIV_API_URL=...)``."""
+    made: list[Iterator[Bot]] = []
+
+    def make(**settings: str) -> Bot:
+        made.append(configured_bot(standin, monkeypatch, **settings))
+        return next(made[-1])
+
+    yield make
+    for bot in made:
+        next(bot, None)  # its teardown: no job may have raised
+
+
+def configured_bot(
+    standin: Standin, monkeypatch: pytest.MonkeyPatch, **settings: str
+) -> Iterator[Bot]:
+    """The web app and an immediate queue from the environment, plus ``settings``."""
     seed(standin)
     monkeypatch.setenv("GITHUB_WEBHOOK_SECRET", SECRET)
     monkeypatch.setenv("GITHUB_TOKEN", BOT_TOKEN)
     monkeypatch.setenv("GITHUB_API_URL", standin.base_url)
-    # Autofill has its own tests (test_arxiv.py, against the arXiv stand-in); elsewhere it
-    # is off, so that no test waits for arXiv's 3 s turns or depends on its records.
-    monkeypatch.setenv("AUTOFILL", "off")
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
     errors: list[BaseException] = []
-    settings = Settings.from_env()
-    jobs = Jobs(settings, immediate=True)
+    jobs = Jobs(Settings.from_env(), immediate=True)
 
     @jobs.huey.signal(SIGNAL_ERROR)
     def collect(signal, task, exc=None):
         errors.append(exc)
 
-    yield Bot(standin, create_app(settings, jobs).test_client(), jobs, errors)
+    yield Bot(standin, create_app(jobs.settings, jobs).test_client(), jobs, errors)
     assert not errors, f"a job raised: {errors!r}"
 
 
@@ -113,3 +146,38 @@ def service(standin: Standin, tmp_path):
         yield service
     finally:
         service.stop_all()
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A redis-server of the distribution's package on a loopback port, for this test only."""
+    from processes import free_port, wait_until
+
+    server = shutil.which("redis-server")
+    if server is None:
+        if os.environ.get("CI"):
+            pytest.fail(
+                "redis-server is missing; .ci/run installs it (apt-get install redis-server)"
+            )
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    port = free_port()
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        client = redis.Redis(port=port)
+        wait_until(lambda: _pings(client), "redis-server to answer", timeout=15)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def _pings(client: redis.Redis) -> bool:
+    try:
+        return client.ping()
+    except redis.ConnectionError:
+        return False

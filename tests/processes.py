@@ -89,13 +89,17 @@ class Service:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, name: str, **overrides: str) -> subprocess.Popen[bytes]:
-        """Start the Procfile's ``name`` line; its output goes to ``<log_dir>/<name>.log``."""
+    def start(self, name: str, label: str = "", **overrides: str) -> subprocess.Popen[bytes]:
+        """Start the Procfile's ``name`` line; its output goes to ``<log_dir>/<label>.log``.
+
+        ``label`` (default ``name``) tells apart two processes of one line, e.g. two workers.
+        """
         command = procfile.read()[name]
         env = {**self.env, "PORT": str(self.port), **overrides}
-        with (self.log_dir / f"{name}.log").open("ab") as log:
+        label = label or name
+        with (self.log_dir / f"{label}.log").open("ab") as log:
             process = procfile.start(command, env, stdout=log, stderr=subprocess.STDOUT)
-        self.processes[name] = process
+        self.processes[label] = process
         return process
 
     def stop(self, name: str) -> int:

@@ -1,12 +1,8 @@
 """The job queue: duplicates dropped, retries only for what may pass, SQLite and Redis alike."""
 
-import os
-import shutil
-import subprocess
 import uuid
 
 import pytest
-import redis
 import requests
 from github import GithubException, RateLimitExceededException
 from helpers import PAPER, REPO, file_issue, form_body, seed, status_comment
@@ -115,39 +111,6 @@ def _answer_or_none(service: Service, path: str):
         return service.get(path)
     except OSError:
         return None
-
-
-@pytest.fixture
-def redis_url(tmp_path):
-    """A redis-server of the distribution's package on a loopback port, for this test only."""
-    server = shutil.which("redis-server")
-    if server is None:
-        if os.environ.get("CI"):
-            pytest.fail(
-                "redis-server is missing; .ci/run installs it (apt-get install redis-server)"
-            )
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    port = free_port()
-    process = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        client = redis.Redis(port=port)
-        wait_until(lambda: _pings(client), "redis-server to answer", timeout=15)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(10)
-
-
-def _pings(client: redis.Redis) -> bool:
-    try:
-        return client.ping()
-    except redis.ConnectionError:
-        return False
 
 
 def test_redis_mode_runs_jobs_queued_while_no_worker_ran_and_drops_duplicates(
