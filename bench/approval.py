@@ -73,7 +73,10 @@ def run(latency: float) -> tuple[list[float], int]:
         github.add_token("bench-token", "vis-bot[bot]")
         github.create_repo(REPO, files={n: (paths.ROOT / n).read_bytes() for n in FILES})
         github.set_permission(REPO, "alice", "write")
-        settings = Settings(webhook_secret=SECRET, token="bench-token", api_url=github.base_url)
+        # Autofill off: this measures the GitHub side (arXiv's own pace is 3 s a request).
+        settings = Settings(
+            webhook_secret=SECRET, token="bench-token", api_url=github.base_url, autofill=False
+        )
         web = create_app(settings, Jobs(settings, immediate=True)).test_client()
         github.latency = latency
         results = [one_approval(web, github, index) for index in range(ROUNDS)]

@@ -53,7 +53,16 @@ def free_port() -> int:
 
 def environment(github: Standin, queue: Path, port: int) -> dict[str, str]:
     """The developer's environment without bot settings, plus the service's own."""
-    own = ("PORT", "QUEUE_URL", "REDIS_URL", "WEB_CONCURRENCY", "WEB_THREADS", "WEB_HOST")
+    own = (
+        "PORT",
+        "QUEUE_URL",
+        "REDIS_URL",
+        "WEB_CONCURRENCY",
+        "WEB_THREADS",
+        "WEB_HOST",
+        "AUTOFILL",
+        "ARXIV_API_URL",
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_") and k not in own}
     return env | {
         "GITHUB_WEBHOOK_SECRET": SECRET,
@@ -63,6 +72,7 @@ def environment(github: Standin, queue: Path, port: int) -> dict[str, str]:
         "QUEUE_URL": f"sqlite:///{queue}",
         "PORT": str(port),
         "WEB_HOST": "127.0.0.1",
+        "AUTOFILL": "off",  # the worker's pace would be arXiv's: this measures the webhook
     }
 
 

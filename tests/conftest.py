@@ -20,6 +20,7 @@ from bot.service.app import create_app
 from bot.service.config import Settings
 from bot.service.queue import Jobs
 from standin import Standin
+from standin.arxiv import ArxivStandin
 
 pytest_plugins = ["pytester"]
 
@@ -79,20 +80,59 @@ class Bot:
 
 @pytest.fixture
 def bot(standin: Standin, monkeypatch: pytest.MonkeyPatch) -> Iterator[Bot]:
-    """The list's repository on the stand-in, and the bot configured to answer for it."""
+    """The list's repository on the stand-in, and the bot configured to answer for it.
+
+    Autofill has its own tests (test_arxiv.py, against the arXiv stand-in); elsewhere it
+    is off, so that no test waits for arXiv's 3 s turns or depends on its records.
+    """
+    yield from configured_bot(standin, monkeypatch, AUTOFILL="off")
+
+
+@pytest.fixture
+def arxiv() -> Iterator[ArxivStandin]:
+    """A started arXiv stand-in serving the records of ``standin/arxiv/records``."""
+    with ArxivStandin.start() as server:
+        yield server
+
+
+@pytest.fixture
+def arxiv_bot(standin: Standin, arxiv: ArxivStandin, monkeypatch: pytest.MonkeyPatch):
+    """The bot as ``bot`` has it, with autofill on against the arXiv stand-in."""
+    yield from configured_bot(standin, monkeypatch, AUTOFILL="on", ARXIV_API_URL=arxiv.url)
+
+
+@pytest.fixture
+def bot_with(standin: Standin, monkeypatch: pytest.MonkeyPatch):
+    """Make the bot with these settings, e.g. ``bot_with(AUTOFILL="on", ARXIV_API_URL=...)``."""
+    made: list[Iterator[Bot]] = []
+
+    def make(**settings: str) -> Bot:
+        made.append(configured_bot(standin, monkeypatch, **settings))
+        return next(made[-1])
+
+    yield make
+    for bot in made:
+        next(bot, None)  # its teardown: no job may have raised
+
+
+def configured_bot(
+    standin: Standin, monkeypatch: pytest.MonkeyPatch, **settings: str
+) -> Iterator[Bot]:
+    """The web app and an immediate queue from the environment, plus ``settings``."""
     seed(standin)
     monkeypatch.setenv("GITHUB_WEBHOOK_SECRET", SECRET)
     monkeypatch.setenv("GITHUB_TOKEN", BOT_TOKEN)
     monkeypatch.setenv("GITHUB_API_URL", standin.base_url)
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
     errors: list[BaseException] = []
-    settings = Settings.from_env()
-    jobs = Jobs(settings, immediate=True)
+    jobs = Jobs(Settings.from_env(), immediate=True)
 
     @jobs.huey.signal(SIGNAL_ERROR)
     def collect(signal, task, exc=None):
         errors.append(exc)
 
-    yield Bot(standin, create_app(settings, jobs).test_client(), jobs, errors)
+    yield Bot(standin, create_app(jobs.settings, jobs).test_client(), jobs, errors)
     assert not errors, f"a job raised: {errors!r}"
 
 

@@ -33,6 +33,8 @@ SERVICE_VARIABLES = (
     "WEB_CONCURRENCY",
     "WEB_THREADS",
     "WEB_HOST",
+    "AUTOFILL",
+    "ARXIV_API_URL",
 )
 
 
@@ -43,13 +45,16 @@ def free_port() -> int:
 
 
 def clean_environment(**settings: str) -> dict[str, str]:
-    """This process's environment without any bot setting, plus ``settings``."""
+    """This process's environment without any bot setting, plus ``settings``.
+
+    Autofill is off unless ``settings`` turn it on: no test may ask the real arXiv.
+    """
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith("GITHUB_") and key not in SERVICE_VARIABLES
     }
-    return env | settings
+    return env | {"AUTOFILL": "off"} | settings
 
 
 def wait_until(condition: Callable[[], Any], what: str, timeout: float = 30) -> Any:

@@ -103,3 +103,20 @@ def test_the_repository_setting_is_optional_and_kept():
     assert Settings.from_env({**BASE, "GITHUB_REPOSITORY": "octo/awesome-vis"}).repository == (
         "octo/awesome-vis"
     )
+
+
+def test_autofill_is_on_by_default_against_arxivs_api_and_can_be_turned_off():
+    settings = Settings.from_env(BASE)
+    assert (settings.autofill, settings.arxiv_api_url) == (
+        True,
+        "https://export.arxiv.org/api/query",
+    )
+    elsewhere = {**BASE, "AUTOFILL": "OFF", "ARXIV_API_URL": "http://127.0.0.1:9/api/query"}
+    assert Settings.from_env(elsewhere).autofill is False
+    assert Settings.from_env(elsewhere).arxiv_api_url == "http://127.0.0.1:9/api/query"
+
+
+def test_malformed_autofill_settings_are_named():
+    message = problems({**BASE, "AUTOFILL": "maybe", "ARXIV_API_URL": "export.arxiv.org"})
+    assert "- AUTOFILL must be on or off, not 'maybe'" in message
+    assert "- ARXIV_API_URL must be an http(s) URL" in message

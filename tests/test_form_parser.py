@@ -276,13 +276,13 @@ def test_code_available_other_words_are_a_field_error():
 
 
 def test_missing_required_section_is_named_and_the_rest_still_parsed():
-    text = with_section(body("full.md"), "Conference or journal", "CVPR")
-    text = text.replace("### Conference or journal\n\nCVPR\n\n", "")
+    text = with_section(body("full.md"), "Paper link", "https://arxiv.org/abs/2303.06674")
+    text = text.replace("### Paper link\n\nhttps://arxiv.org/abs/2303.06674\n\n", "")
     paper, errors = parse(text)
-    assert paper == {key: value for key, value in FULL.items() if key != "venue"}
+    assert paper == {key: value for key, value in FULL.items() if key != "paper_url"}
     [error] = errors
-    assert (error.field, error.label) == ("venue", "Conference or journal")
-    assert "`### Conference or journal` section is missing" in error.message
+    assert (error.field, error.label) == ("paper_url", "Paper link")
+    assert "`### Paper link` section is missing" in error.message
 
 
 def test_missing_optional_section_is_fine():
@@ -291,9 +291,19 @@ def test_missing_optional_section_is_fine():
 
 
 def test_empty_required_field_is_an_error():
-    paper, errors = parse(with_section(body("full.md"), "Paper title", "_No response_"))
-    assert "title" not in paper
-    assert "required" in error_for(errors, "title").message
+    paper, errors = parse(with_section(body("full.md"), "Paper link", "_No response_"))
+    assert "paper_url" not in paper
+    assert "required" in error_for(errors, "paper_url").message
+
+
+def test_title_year_and_venue_may_be_empty_arxiv_fills_them():
+    """The form leaves them optional; the assessment requires them unless arXiv fills them."""
+    text = body("full.md")
+    for label in ("Paper title", "Year", "Conference or journal"):
+        text = with_section(text, label, "_No response_")
+    paper, errors = parse(text)
+    assert errors == []
+    assert not {"title", "year", "venue"} & set(paper)
 
 
 def test_duplicated_heading_is_an_error_naming_it():
@@ -307,9 +317,9 @@ def test_duplicated_heading_is_an_error_naming_it():
 
 
 def test_errors_come_in_form_order():
-    text = body("full.md").replace("### Paper title", "### Name").replace("\n2023\n", "\nsoon\n")
+    text = body("full.md").replace("### Paper link", "### Link").replace("\n2023\n", "\nsoon\n")
     _, errors = parse(with_section(text, "Code available", "perhaps"))
-    assert [error.field for error in errors] == ["title", "year", "code_available"]
+    assert [error.field for error in errors] == ["year", "code_available", "paper_url"]
 
 
 @pytest.mark.parametrize(

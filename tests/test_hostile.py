@@ -36,7 +36,8 @@ from markdown_it import MarkdownIt
 
 from bot.core import messages
 from bot.core.form_parser import field_labels
-from bot.core.messages import STATUS_MARKER
+from bot.core.messages import STATUS_MARKER, required_without_arxiv
+from bot.core.metadata import ArxivRecord, Unfetched
 from bot.core.papers import dump_papers, load_papers
 from bot.core.schema import field_order
 from bot.core.submission import assess, status_text
@@ -293,7 +294,10 @@ BODIES = {
     ),
     "required-sections-missing": (
         f"### {LABELS['title']}\n\nA title only",
-        [f"The `### {LABELS['year']}` section is missing.", LABELS["paper_url"]],
+        [
+            f"The `### {LABELS['paper_url']}` section is missing.",
+            required_without_arxiv(LABELS["year"]),
+        ],
     ),
     "sixty-thousand-characters-of-text": (
         with_values(relevance="x" * 60_000),
@@ -666,12 +670,25 @@ def bodies(draw) -> str:
     return draw(st.sampled_from(["\n\n", "\r\n\r\n", "\n"])).join(sections)
 
 
+def arxiv_lookups():
+    """What the edge may hand the assessment; arXiv's own text is untrusted too."""
+    records = st.builds(
+        ArxivRecord,
+        arxiv_id=st.just("2306.03413"),
+        title=field_values(),
+        first_version_year=st.integers(1991, 2100),
+        journal_ref=field_values(),
+        comment=field_values(),
+    )
+    return st.one_of(st.none(), st.just(Unfetched("2306.03413", "timed out")), records)
+
+
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(bodies(), st.booleans())
-def test_any_body_gets_a_well_formed_answer(body, listed):
+@given(bodies(), st.booleans(), arxiv_lookups())
+def test_any_body_gets_a_well_formed_answer(body, listed, arxiv):
     """Parser, validation, status text and table never raise and never break the answer."""
     papers = load_papers(dump_papers([{**PAPER, "year": 2023}])) if listed else []
-    assessment = assess(body, papers)
+    assessment = assess(body, papers, arxiv)
     check_answer(status_text(assessment))
     check_answer(status_text(assessment, [messages.also_submitted(["#7"])]))
     if assessment.ok:
@@ -679,10 +696,10 @@ def test_any_body_gets_a_well_formed_answer(body, listed):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.dictionaries(st.sampled_from(list(LABELS)), field_values(), max_size=12))
-def test_any_values_in_the_form_get_a_well_formed_answer(values):
+@given(st.dictionaries(st.sampled_from(list(LABELS)), field_values(), max_size=12), arxiv_lookups())
+def test_any_values_in_the_form_get_a_well_formed_answer(values, arxiv):
     """The same with every form section present, as GitHub renders them."""
-    assessment = assess(form_body({**PAPER, **values}), [])
+    assessment = assess(form_body({**PAPER, **values}), [], arxiv)
     check_answer(status_text(assessment))
     if assessment.ok:
         assert load_papers(dump_papers([assessment.paper])) == [assessment.paper]

@@ -3,6 +3,7 @@
 import pytest
 from helpers import PAPER, REPO, form_body, only_status, status_comments
 
+from bot.core import messages
 from bot.core.messages import STATUS_MARKER
 from bot.core.submission import assess, status_text
 from bot.core.table import render_row
@@ -28,7 +29,7 @@ def test_an_invalid_submission_gets_errors_in_the_forms_words(bot):
     bot.deliver("issues", payload)
     status = only_status(bot, number)
     assert "**Needs changes.**" in status
-    assert "- **Paper title**: This is required. Edit the issue and fill it in under" in status
+    assert f"- **Paper title**: {messages.required_without_arxiv('Paper title')}" in status
     assert "- **Year**: 3024 must be 2100 or earlier." in status
     assert "- **Paper link**: This field must be a web address starting with http://" in status
     assert "/approve" not in status
@@ -134,7 +135,7 @@ def test_a_comment_that_copies_the_marker_is_not_mistaken_for_the_bots(bot):
 )
 def test_hostile_values_cannot_break_the_comment(title):
     body = form_body({**PAPER, "title": title.replace("\n", " ")})
-    text = status_text(assess(body, []))
+    text = status_text(assess(body, [], None))
     assert "<script>" not in text
     assert "@octocat" not in text
     assert "[x](javascript" not in text

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from bot.core.forms import (
+    ARXIV_FILLS,
     INTAKE_LABEL,
     PLACEHOLDERS,
     build_form,
@@ -17,6 +18,7 @@ from bot.core.forms import (
     render_form,
     write_form,
 )
+from bot.core.metadata import FILLED_FROM_ARXIV
 from bot.core.paths import FORM, ROOT
 from bot.core.schema import read_schema
 
@@ -85,8 +87,19 @@ def test_one_field_per_property_in_schema_order_with_the_schemas_words():
     for field in form_fields:
         prop = schema["properties"][field["id"]]
         assert field["attributes"]["label"] == prop["title"]
-        assert field["attributes"]["description"] == prop["description"]
-        assert field["validations"]["required"] == (field["id"] in schema["required"])
+        assert field["attributes"]["description"].startswith(prop["description"])
+        required = field["id"] in schema["required"] and field["id"] not in FILLED_FROM_ARXIV
+        assert field["validations"]["required"] == required
+
+
+def test_title_year_and_venue_are_optional_for_an_arxiv_link_and_the_form_says_so():
+    """The contributor sees them unrequired, with a description saying arXiv fills them."""
+    by_id = {f["id"]: f for f in fields(build_form(read_schema()))}
+    for name in ("title", "year", "venue"):
+        assert by_id[name]["validations"]["required"] is False
+        assert by_id[name]["attributes"]["description"].endswith(ARXIV_FILLS)
+    assert by_id["paper_url"]["validations"]["required"] is True
+    assert ARXIV_FILLS not in by_id["paper_url"]["attributes"]["description"]
 
 
 def test_field_types():
@@ -143,7 +156,7 @@ def test_a_new_schema_property_changes_the_form():
     [
         lambda s: s["properties"]["year"].update(title="Publication year"),
         lambda s: s["properties"]["venue"].update(description="Where it appeared."),
-        lambda s: s["required"].remove("venue"),
+        lambda s: s["required"].remove("paper_url"),
         lambda s: s["properties"].pop("notes"),
         lambda s: s["properties"]["tracking"].pop("pattern"),
         lambda s: s["properties"].update(is_survey={"title": "Survey", "type": "boolean"}),

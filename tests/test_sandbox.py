@@ -25,7 +25,7 @@ def sandbox(tmp_path):
     (home / "notes").mkdir(parents=True)
     (home / "keep.txt").write_text("mine")
     (home / "notes" / "todo.md").write_text("also mine")
-    env = clean_environment(SANDBOX_STATE=str(home / "x.json"))
+    env = clean_environment(SANDBOX_STATE=str(home / "x.json"), AUTOFILL="on")
     log = (tmp_path / "sandbox.log").open("wb")
     process = subprocess.Popen(
         [*BOT, "sandbox", "--port", str(port)],
@@ -93,6 +93,17 @@ def test_a_paper_filed_and_approved_in_the_sandbox_becomes_a_pull_request(sandbo
     os.killpg(process.pid, signal.SIGINT)
     assert process.wait(30) == 0
     assert not state.exists()
+
+
+def test_a_paper_sent_by_its_arxiv_link_alone_previews_the_row_filled_from_arxiv(sandbox):
+    """The sandbox's own arXiv stand-in fills the title, year and venue; the link is canonical."""
+    env, state, _ = sandbox
+    filed = bot(env, "send", "issue", str(state.with_name("arxiv-link.md")))
+    assert "filed issue #1 as carol" in filed.stdout
+    status = wait_until(lambda: shows(env, 1, "Ready for review"), "the status comment")
+    assert "| DVIS: Decoupled Video Instance Segmentation Framework | 2023 | ICCV |" in status
+    assert "https://arxiv.org/abs/2306.03413" in status
+    assert "Filled in from arXiv: Paper title, Year, Conference or journal." in status
 
 
 def stop(process: subprocess.Popen) -> int:

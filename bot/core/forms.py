@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from bot.core.metadata import FILLED_FROM_ARXIV
 from bot.core.paths import FORM, ROOT, SCHEMA
 from bot.core.schema import read_schema
 
@@ -21,6 +22,8 @@ INTAKE_LABEL = "new paper"
 FORM_NAME = "New paper"
 TITLE_PREFIX = "[Paper]: "
 BOOLEAN_OPTIONS = ["Yes", "No"]
+# Said of each field arXiv fills, since the form cannot require it for other links only.
+ARXIV_FILLS = "Optional for an arXiv link: left empty, the bot fills it in from arXiv."
 
 HEADER = (
     "# Generated from schema/paper.schema.json by `python -m bot form`.\n"
@@ -31,6 +34,9 @@ INTRO = """\
 Thanks for suggesting a paper for **Awesome Video Instance Segmentation**! The list takes \
 papers on video instance segmentation and closely related video segmentation and tracking \
 tasks (e.g. VOS, VPS, MOTS) that present a method, benchmark or dataset.
+
+For a paper on arXiv, its link is enough: the bot fills in the title, year and venue from \
+arXiv (what you type wins).
 
 Within seconds of opening this issue a bot answers it, either with a preview of the row it \
 will add to the table or with what to fix. Edit the issue to fix something and the bot \
@@ -56,8 +62,12 @@ PLACEHOLDERS = {
 
 
 def build_form(schema: dict[str, Any]) -> dict[str, Any]:
-    """The issue form as data: an intro, then one field per schema property, in schema order."""
-    required = set(schema.get("required", []))
+    """The issue form as data: an intro, then one field per schema property, in schema order.
+
+    A field arXiv can fill is not required by the form, which cannot tell an
+    arXiv link from another: the bot requires it when arXiv does not fill it.
+    """
+    required = set(schema.get("required", [])) - set(FILLED_FROM_ARXIV)
     fields = [
         _field(name, _resolve(schema, prop), name in required)
         for name, prop in schema["properties"].items()
@@ -115,8 +125,11 @@ def _field(name: str, prop: dict[str, Any], required: bool) -> dict[str, Any]:
         raise ValueError(f"schema property {name!r} needs a title: it is the form's label")
     kind = _element_type(prop)
     attributes: dict[str, Any] = {"label": prop["title"]}
-    if "description" in prop:
-        attributes["description"] = prop["description"]
+    description = [prop["description"]] if "description" in prop else []
+    if name in FILLED_FROM_ARXIV:
+        description.append(ARXIV_FILLS)
+    if description:
+        attributes["description"] = " ".join(description)
     if kind == "dropdown":
         attributes["options"] = list(BOOLEAN_OPTIONS)
     elif name in PLACEHOLDERS:

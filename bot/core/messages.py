@@ -79,6 +79,51 @@ def _error_list(errors: Iterable[tuple[str | None, str]]) -> str:
     )
 
 
+# -- metadata from arXiv (SPEC 11) ------------------------------------------------
+
+ARXIV_UNFETCHED = (
+    "The paper's metadata could not be fetched from arXiv just now, so nothing was filled "
+    "in from it. The bot asks arXiv again when the issue is edited."
+)
+
+
+def required_without_arxiv(label: str) -> str:
+    return (
+        "This is required for a paper link that is not an arXiv link (for an arXiv link "
+        f"the bot fills it in from arXiv). Edit the issue and fill it in under `### {label}`."
+    )
+
+
+def required_arxiv_unfetched(label: str) -> str:
+    return (
+        f"This is required while arXiv cannot be read: fill it in under `### {label}`, "
+        "or edit the issue later so that the bot asks arXiv again."
+    )
+
+
+def required_without_autofill(label: str) -> str:
+    return (
+        "This is required: this bot does not fill it in from arXiv. Edit the issue and "
+        f"fill it in under `### {label}`."
+    )
+
+
+def filled_from_arxiv(labels: Iterable[str]) -> str:
+    return (
+        f"Filled in from arXiv: {', '.join(labels)}. Type a value in the issue to use "
+        "yours instead."
+    )
+
+
+def title_differs(arxiv_title: str) -> str:
+    """``arxiv_title`` already escaped for Markdown."""
+    return (
+        f"**Check the title:** arXiv calls this paper “{arxiv_title}”, which is not the "
+        "title typed in the issue. The row keeps the typed one; edit the issue if arXiv's "
+        "is right."
+    )
+
+
 def added(pull: int) -> str:
     return f"**Added.** Pull request #{pull} was merged: the paper is in the list. Thank you!"
 

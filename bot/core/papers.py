@@ -120,17 +120,27 @@ _ARXIV = re.compile(
 
 def paper_key(url: str) -> str:
     """One key per paper whatever form its link takes (arXiv abs/pdf/version, www, slash)."""
+    arxiv = arxiv_id(url)
+    if arxiv:
+        return f"arxiv:{arxiv}"
     try:
         parts = urlsplit(url.strip())
     except ValueError:  # e.g. a "[" in the host ("Invalid IPv6 URL"): text, not a link
         return url.strip()
     host = (parts.hostname or "").lower().removeprefix("www.")
-    path = parts.path.rstrip("/")
-    arxiv = _ARXIV.match(f"{host}{path}".lower())
-    if arxiv:
-        return f"arxiv:{arxiv['id']}"
     query = f"?{parts.query}" if parts.query else ""
-    return f"{host}{path}{query}"
+    return f"{host}{parts.path.rstrip('/')}{query}"
+
+
+def arxiv_id(url: str) -> str | None:
+    """The arXiv identifier (no version) an arXiv link names, in any of its forms; else None."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    arxiv = _ARXIV.match(f"{host}{parts.path.rstrip('/')}".lower())
+    return arxiv["id"] if arxiv else None
 
 
 def title_key(title: str) -> str:

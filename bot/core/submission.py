@@ -4,13 +4,15 @@ Plain functions of the issue body and the list, so every handler and the
 reconcile pass judge a submission the same way.
 """
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
 from bot.core import messages
 from bot.core.form_parser import FieldError, field_labels, parse_issue
 from bot.core.forms import INTAKE_LABEL
-from bot.core.papers import Paper, find_duplicate
+from bot.core.metadata import FILLED_FROM_ARXIV, Autofill, Lookup, Unfetched, complete
+from bot.core.papers import Paper, arxiv_id, find_duplicate
 from bot.core.schema import schema_problems
 from bot.core.table import escape_text, render_table
 
@@ -22,13 +24,14 @@ STATE_LABELS = frozenset({NEEDS_CHANGES, READY, APPROVED})
 
 @dataclass(frozen=True)
 class Assessment:
-    """What the bot makes of a submission: the typed paper and what is wrong with it."""
+    """What the bot makes of a submission: the paper, what is wrong, what arXiv gave."""
 
     paper: Paper
     errors: list[FieldError]
     # Which identity gave away a listed paper ("paper_url" or "title"), and its error.
     listed_by: str | None = None
     listing: FieldError | None = None
+    autofill: Autofill = dataclasses.field(default_factory=Autofill)
 
     @property
     def ok(self) -> bool:
@@ -39,22 +42,29 @@ class Assessment:
         return self.listed_by == "title" and self.errors == [self.listing]
 
 
-def assess(body: str | None, listed: list[Paper]) -> Assessment:
-    """Parse, validate against the schema, and look for the paper in the list.
+def assess(body: str | None, listed: list[Paper], arxiv: Lookup) -> Assessment:
+    """Parse, complete from arXiv, validate against the schema, look for the paper in the list.
 
-    The parser's error for a field comes first and hides the schema's (a year
-    that is not a number is not also "missing").
+    ``arxiv``: what the edge fetched for the paper's arXiv link (None when it
+    asked nothing: not an arXiv link, or autofill off). The parser's error for
+    a field comes first and hides the schema's (a year that is not a number is
+    not also "missing"), and keeps arXiv from filling that field.
     """
     paper, errors = parse_issue(body)
     if errors and errors[0].field is None:
         return Assessment(paper, errors)
     labels = field_labels()
     reported = {error.field for error in errors}
+    paper, autofill = complete(paper, arxiv, keep=reported)
     for problem in schema_problems(paper):
         if problem.field not in reported:
             reported.add(problem.field)
             label = labels.get(problem.field or "")
-            errors.append(FieldError(problem.field, label, _sentence(problem.message)))
+            if problem.field in FILLED_FROM_ARXIV and problem.field not in paper:
+                message = _unfilled(paper, arxiv, labels[problem.field])
+            else:
+                message = _sentence(problem.message)
+            errors.append(FieldError(problem.field, label, message))
     duplicate = find_duplicate(paper, listed)
     listing = None
     if duplicate:
@@ -65,7 +75,24 @@ def assess(body: str | None, listed: list[Paper]) -> Assessment:
         errors.append(listing)
     order = list(labels)
     errors.sort(key=lambda error: order.index(error.field) if error.field in order else -1)
-    return Assessment(paper, errors, duplicate[1] if duplicate else None, listing)
+    return Assessment(paper, errors, duplicate[1] if duplicate else None, listing, autofill)
+
+
+def linked_arxiv_id(body: str | None) -> str | None:
+    """The arXiv id of the submission's paper link, if it is an arXiv link: what to look up."""
+    paper, _ = parse_issue(body)
+    url = paper.get("paper_url")
+    return arxiv_id(url) if isinstance(url, str) else None
+
+
+def _unfilled(paper: Paper, arxiv: Lookup, label: str) -> str:
+    """Why a field that arXiv can fill is empty, and so required after all."""
+    url = paper.get("paper_url")
+    if not isinstance(url, str) or arxiv_id(url) is None:
+        return messages.required_without_arxiv(label)
+    if isinstance(arxiv, Unfetched):
+        return messages.required_arxiv_unfetched(label)
+    return messages.required_without_autofill(label)
 
 
 def _sentence(fragment: str) -> str:
@@ -78,11 +105,28 @@ def _sentence(fragment: str) -> str:
 
 
 def status_text(assessment: Assessment, notes: list[str] | None = None) -> str:
-    """The status of a submission without a pull request: its row, or what to fix."""
+    """The status of a submission without a pull request: its row, or what to fix.
+
+    What arXiv gave (or could not) is said after ``notes``.
+    """
+    notes = [*(notes or []), *_arxiv_remarks(assessment.autofill)]
     if not assessment.ok:
         errors = [(error.label, error.message) for error in assessment.errors]
         return messages.needs_changes(errors, notes)
     return messages.ready(render_table([assessment.paper]).rstrip("\n"), notes)
+
+
+def _arxiv_remarks(autofill: Autofill) -> list[str]:
+    """What the status says about arXiv: the values it gave, a title to check, or its silence."""
+    remarks = []
+    if autofill.filled:
+        labels = field_labels()
+        remarks.append(messages.filled_from_arxiv([labels[name] for name in autofill.filled]))
+    if autofill.arxiv_title is not None:
+        remarks.append(messages.title_differs(escape_text(autofill.arxiv_title)))
+    if autofill.unfetched:
+        remarks.append(messages.ARXIV_UNFETCHED)
+    return remarks
 
 
 def is_submission(payload: dict[str, Any]) -> bool:

@@ -2,13 +2,15 @@
 
 ``python -m bot sandbox`` starts the GitHub stand-in on 127.0.0.1, creates
 the list's repository from this checkout's README, data, schema and form,
-gives the bot a token and ``alice`` write access, then runs the Procfile's
-processes (gunicorn and the worker, same code, same SQLite queue) pointed at
-it, listening on 127.0.0.1 only (its webhook secret is no secret). Nothing
-leaves the machine. What a driver needs (the webhook URL and secret, the
-stand-in's URL, the users' tokens) is written to ``var/sandbox/sandbox.json``,
-which ``python -m bot send`` and ``sandbox show`` read, next to the queue and
-an example issue body.
+gives the bot a token and ``alice`` write access, starts the arXiv stand-in
+(``ARXIV_API_URL`` points at it, so autofill reads its records), then runs
+the Procfile's processes (gunicorn and the worker, same code, same SQLite
+queue) pointed at them, listening on 127.0.0.1 only (its webhook secret is no
+secret). Nothing leaves the machine. What a driver needs (the webhook URL and
+secret, the stand-in's URL, the users' tokens) is written to
+``var/sandbox/sandbox.json``, which ``python -m bot send`` and ``sandbox
+show`` read, next to the queue and two example issue bodies: a paper typed in
+full, and one given by its arXiv link alone.
 
 The folder may be shared (``SANDBOX_STATE=$HOME/x.json``): the sandbox deletes
 only the files it writes, by name, and a lock file beside the state keeps a
@@ -32,17 +34,20 @@ from bot.core.form_parser import render_body
 from bot.github.errors import REQUEST_FAILURES, status_of, what_github_said
 from bot.service import procfile
 from standin import Standin, remote_client
+from standin.arxiv import ArxivStandin
 
 # Where the running sandbox leaves its state and queue (SANDBOX_STATE: another file).
 STATE = Path(os.environ.get("SANDBOX_STATE") or paths.ROOT / "var" / "sandbox" / "sandbox.json")
 QUEUE = STATE.with_name("queue.db")
 EXAMPLE = STATE.with_name("new-paper.md")
+ARXIV_EXAMPLE = STATE.with_name("arxiv-link.md")
 # Held (flock) by the running sandbox; never deleted, so that two starts always lock one file.
 LOCK = STATE.with_name(f"{STATE.name}.lock")
 # Everything a run writes, and so all that a new run may delete: a fresh world, a fresh queue.
 OWN_FILES = (
     STATE,
     EXAMPLE,
+    ARXIV_EXAMPLE,
     QUEUE,
     *(QUEUE.with_name(f"{QUEUE.name}{journal}") for journal in ("-wal", "-shm")),
 )
@@ -57,6 +62,8 @@ EXAMPLE_PAPER = {
     "paper_url": "https://arxiv.org/abs/2306.03413",
     "code_url": "https://github.com/zhang-tao-whu/DVIS",
 }
+# A paper the arXiv stand-in holds, given by its link alone: autofill does the rest.
+ARXIV_EXAMPLE_PAPER = {"paper_url": "https://arxiv.org/pdf/2306.03413v1.pdf"}
 REPO = "octo/awesome-vis"
 # The sandbox's service is for this machine only.
 HOST = "127.0.0.1"
@@ -80,8 +87,11 @@ def seed(github: Standin, root: Path = paths.ROOT) -> None:
         github.set_permission(REPO, login, role)
 
 
-def service_environment(github: Standin, port: int) -> dict[str, str]:
-    """This shell's environment, with the bot's settings pointing at the stand-in."""
+def service_environment(github: Standin, arxiv: ArxivStandin, port: int) -> dict[str, str]:
+    """This shell's environment, with the bot's settings pointing at the stand-ins.
+
+    AUTOFILL is left as the shell has it (on unless set), to try the bot without it.
+    """
     env = {key: value for key, value in os.environ.items() if not key.startswith("GITHUB_")}
     env.pop("REDIS_URL", None)
     return env | {
@@ -90,14 +100,15 @@ def service_environment(github: Standin, port: int) -> dict[str, str]:
         "GITHUB_API_URL": github.base_url,
         "GITHUB_REPOSITORY": REPO,
         "QUEUE_URL": f"sqlite:///{QUEUE}",
+        "ARXIV_API_URL": arxiv.url,
         "PORT": str(port),
         "WEB_HOST": HOST,
     }
 
 
-def example_body() -> str:
-    """An issue body as GitHub renders the form, for ``EXAMPLE_PAPER``."""
-    return render_body(EXAMPLE_PAPER) + "\n"
+def example_body(paper: dict[str, str]) -> str:
+    """An issue body as GitHub renders the form for these answers."""
+    return render_body(paper) + "\n"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -141,8 +152,10 @@ def port_is_free(port: int) -> None:
 
 def serve(args: argparse.Namespace) -> int:
     """The stand-in and the service, until Ctrl-C; this run's files are removed after."""
-    EXAMPLE.write_text(example_body(), encoding="utf-8")
+    EXAMPLE.write_text(example_body(EXAMPLE_PAPER), encoding="utf-8")
+    ARXIV_EXAMPLE.write_text(example_body(ARXIV_EXAMPLE_PAPER), encoding="utf-8")
     github = Standin.start(port=args.github_port)
+    arxiv = ArxivStandin.start()
     try:
         seed(github)
         state = {
@@ -154,9 +167,10 @@ def serve(args: argparse.Namespace) -> int:
         }
         STATE.write_text(json.dumps(state, indent=2) + "\n", encoding="utf-8")
         print(instructions(state), file=sys.stderr, flush=True)
-        code = procfile.run_all(service_environment(github, args.port))
+        code = procfile.run_all(service_environment(github, arxiv, args.port))
     finally:
         STATE.unlink(missing_ok=True)
+        arxiv.stop()
         github.stop()
     for violation in github.violations:
         print(f"stand-in: a request GitHub would refuse: {violation}", file=sys.stderr)
@@ -164,16 +178,17 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def instructions(state: dict[str, Any]) -> str:
-    example = os.path.relpath(EXAMPLE)
+    example, arxiv_example = os.path.relpath(EXAMPLE), os.path.relpath(ARXIV_EXAMPLE)
     return f"""
 Sandbox: the bot runs against a local GitHub stand-in ({state["api_url"]}),
-repository {state["repository"]}; nothing leaves this machine.
+repository {state["repository"]}, and a local arXiv; nothing leaves this machine.
   webhook  {state["webhook_url"]}   (secret: {state["secret"]})
   people   alice (maintainer, write), carol (contributor), mallory (no access)
 
 In another shell, drive it:
   .venv/bin/python -m bot send issue {example}   # carol files a paper
   .venv/bin/python -m bot sandbox show 1            # the bot's answer
+  .venv/bin/python -m bot send issue {arxiv_example}  # a paper by its arXiv link alone
   .venv/bin/python -m bot send edit 1 FILE.md       # carol edits the issue's body
   .venv/bin/python -m bot send approve 1            # alice (maintainer) approves
   .venv/bin/python -m bot sandbox show 1            # comments, the PR and its diff

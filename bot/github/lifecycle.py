@@ -20,6 +20,7 @@ from github.PullRequest import PullRequest
 from github.Repository import Repository
 from requests import RequestException
 
+from bot import arxiv
 from bot.core import lifecycle, messages, paths
 from bot.core.change import BRANCH_PREFIX, branch_for, build_change
 from bot.core.commands import Command
@@ -129,7 +130,7 @@ def read_facts(
         open=issue.state == "open",
         state_reason=issue.state_reason,
         labels=labels,
-        assessment=assess(issue.body, load_papers(data)),
+        assessment=assess(issue.body, load_papers(data), arxiv.record_for(issue.body)),
         record=lifecycle.read_record(status.body if status else None),
         keys=keys,
         pull=_pull_facts(pull) if pull else None,
@@ -208,7 +209,7 @@ def carry_out(
         comment_id=comment["id"],
         author=author,
         body=comment.get("body") or "",
-        snapshot=assess(snapshot_body, load_papers(seen.data)),
+        snapshot=assess(snapshot_body, load_papers(seen.data), arxiv.record_for(snapshot_body)),
         permission="",
     )
     if given.comment_id in facts.record.handled:

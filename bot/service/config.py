@@ -14,6 +14,8 @@ from pathlib import Path
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 DEFAULT_API_URL = "https://api.github.com"
+DEFAULT_ARXIV_API_URL = "https://export.arxiv.org/api/query"
+_SWITCH = {"on": True, "off": False}
 DEFAULT_QUEUE_URL = f"sqlite:///{Path('var') / 'queue.db'}"
 _REPOSITORY = re.compile(r"\A[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+\Z")
 
@@ -36,6 +38,9 @@ class Settings:
     queue_url: str = DEFAULT_QUEUE_URL
     # The list's repository (owner/name): what ``reconcile`` looks at.
     repository: str | None = None
+    # Fill and check a paper's metadata from arXiv (SPEC 11), at this API.
+    autofill: bool = True
+    arxiv_api_url: str = DEFAULT_ARXIV_API_URL
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -63,6 +68,12 @@ class Settings:
         repository = env.get("GITHUB_REPOSITORY") or None
         if repository and not _REPOSITORY.match(repository):
             problems.append(f"GITHUB_REPOSITORY must be owner/name, not {repository!r}")
+        autofill = _SWITCH.get((env.get("AUTOFILL") or "on").strip().lower())
+        if autofill is None:
+            problems.append(f"AUTOFILL must be on or off, not {env['AUTOFILL']!r}")
+        arxiv_api_url = env.get("ARXIV_API_URL") or DEFAULT_ARXIV_API_URL
+        if not arxiv_api_url.startswith(("https://", "http://")):
+            problems.append(f"ARXIV_API_URL must be an http(s) URL, e.g. {DEFAULT_ARXIV_API_URL}")
         port = env.get("PORT", "")
         if port and not (port.isdigit() and 0 < int(port) < 65536):
             problems.append(f"PORT must be a TCP port number (1-65535), not {port!r}")
@@ -76,6 +87,8 @@ class Settings:
             api_url=api_url,
             queue_url=queue_url,
             repository=repository,
+            autofill=bool(autofill),
+            arxiv_api_url=arxiv_api_url,
         )
 
 

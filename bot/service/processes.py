@@ -79,10 +79,12 @@ def reconcile(args: argparse.Namespace) -> int:
         print("Error: reconcile needs GITHUB_REPOSITORY=owner/name", file=sys.stderr)
         return EXIT_CONFIG
     logs.setup_logging()
+    from bot import arxiv
     from bot.github import reconcile as passes
 
     locks = Locks(make_huey(settings.queue_url))  # the worker's locks, if one runs beside
-    replays = passes.run(settings, grace=timedelta(seconds=args.grace), lock=locks)
+    with arxiv.serving(arxiv.Source.from_settings(settings)):
+        replays = passes.run(settings, grace=timedelta(seconds=args.grace), lock=locks)
     for replay in replays:
         outcome = f"failed: {replay.error}" if replay.error else "done"
         print(f"{replay.target}: {replay.reason}: replayed {replay.event}: {outcome}")

@@ -13,6 +13,8 @@ broken delivery cannot cycle in the queue. Whatever is lost anyway (a worker
 killed mid-job, a delivery GitHub never made) the reconcile pass completes.
 
 The web app never imports the GitHub edge: the jobs import it when they run.
+Each process has one arXiv source (``bot.arxiv``), built with its queue, so
+that all its jobs share one cache and one turn at arXiv.
 """
 
 import sqlite3
@@ -27,6 +29,7 @@ from huey import Huey, RedisExpireHuey, crontab
 from huey.api import Task
 from huey.storage import SqliteStorage
 
+from bot import arxiv
 from bot.service import logs
 from bot.service.config import Settings
 from bot.service.locks import LockBusy, Locks
@@ -78,6 +81,8 @@ class Jobs:
         self.settings = settings
         self.huey = make_huey(settings.queue_url, immediate=immediate)
         self.locks = Locks(self.huey)
+        # Built here, once, not on a job's first use: two threads must not build two gates.
+        self.arxiv = arxiv.Source.from_settings(settings)
         self.handle_delivery = self.huey.task(
             retries=RETRIES,
             retry_delay=RETRY_DELAY_SECONDS,
@@ -137,7 +142,7 @@ class Jobs:
         from bot.github.routing import Event
 
         fields = {"delivery": delivery_id, **logs.delivery_fields(name, payload)}
-        with logged_job(task, fields):
+        with logged_job(task, fields), arxiv.serving(self.arxiv):
             handlers.run(Event(name, payload, delivery_id), self.settings, self.locks)
 
     def _reconcile(self, task: Task | None = None) -> None:
@@ -146,7 +151,8 @@ class Jobs:
 
         if self.settings.repository is None:
             return
-        with logged_job(task, {"repository": self.settings.repository}, job="reconcile"):
+        fields = {"repository": self.settings.repository}
+        with logged_job(task, fields, job="reconcile"), arxiv.serving(self.arxiv):
             reconcile.run(self.settings, grace=RECONCILE_GRACE, lock=self.locks)
 
 

@@ -1,0 +1,205 @@
+"""A local arXiv API on 127.0.0.1, for the tests and the sandbox (nothing asks the real one).
+
+It answers ``GET /api/query?id_list=ID`` as export.arxiv.org does: the stored
+record of a paper it holds (``records/ID.xml``, arXiv's Atom answer for that
+id, see ``records/NOTICE.md``), an empty feed for a well-formed id it does not
+hold, and arXiv's error entry (HTTP 200, one entry titled "Error") for a
+malformed id. Any version (``ID`` or ``IDv2``) gets the stored record.
+
+Failure modes on demand, for the next N requests: ``slow`` (held, then
+answered), ``503`` and ``429`` (with ``Retry-After``), ``error_entry`` and
+``garbage``. Every request is logged with its arrival time, its ``id_list``
+and its ``User-Agent``, and the most requests ever in flight at once is kept,
+so tests can check arXiv's terms (3 s apart, one connection at a time).
+
+Usage::
+
+    with ArxivStandin.start() as arxiv:
+        env["ARXIV_API_URL"] = arxiv.url
+        arxiv.fail_next("429", seconds=2)
+        arxiv.requests        # [ArxivRequest(at=..., id_list="2303.06674", user_agent=...)]
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+from xml.sax.saxutils import escape
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.wrappers import Request, Response
+
+RECORDS = Path(__file__).with_name("records")
+FAULTS = ("slow", "503", "429", "error_entry", "garbage")
+ATOM = "application/atom+xml; charset=utf-8"
+_WELL_FORMED = re.compile(r"(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
+
+# arXiv's answers without a record, with ``{id}`` for the id asked: the feed around no
+# entry (an id it does not hold) and the error entry its API manual shows (section 3.4).
+ANSWERS = Path(__file__).with_name("answers")
+# What a proxy in front of an overloaded API sends.
+_UNAVAILABLE = b"<html><body><h1>503 Service Unavailable</h1></body></html>\n"
+_GARBAGE = b"\x00\x9f<feed><entry><title>Universal Instance\xff"
+
+
+@dataclass(frozen=True)
+class ArxivRequest:
+    """One request as the log keeps it; ``at`` is ``time.monotonic()`` on arrival."""
+
+    at: float
+    id_list: str
+    user_agent: str
+
+
+@dataclass
+class _Fault:
+    kind: str
+    remaining: int
+    seconds: float | None
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+class ArxivStandin:
+    """arXiv's query API served from ``records/`` in a background thread."""
+
+    def __init__(self) -> None:
+        self.records = {path.stem: path.read_bytes() for path in RECORDS.glob("*.xml")}
+        self.max_in_flight = 0
+        self._in_flight = 0
+        self._faults: list[_Fault] = []
+        self._log: list[ArxivRequest] = []
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+        self.url = ""
+
+    @classmethod
+    def start(cls, host: str = "127.0.0.1", port: int = 0) -> ArxivStandin:
+        """Serve on ``host`` (an ephemeral port by default); ``url`` is the ARXIV_API_URL."""
+        standin = cls()
+        server = make_server(
+            host, port, standin._wsgi, threaded=True, request_handler=_QuietHandler
+        )
+        standin._server = server
+        standin.url = f"http://{host}:{server.port}/api/query"
+        standin._thread = threading.Thread(
+            target=server.serve_forever, args=(0.02,), name="arxiv-standin", daemon=True
+        )
+        standin._thread.start()
+        return standin
+
+    def stop(self) -> None:
+        """Stop serving; a request held by ``slow`` is released at once."""
+        self._stopping.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> ArxivStandin:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def fail_next(self, kind: str, count: int = 1, seconds: float | None = None) -> None:
+        """Answer the next ``count`` requests with a failure.
+
+        ``seconds``: how long ``slow`` holds a request (default 10) and the
+        ``Retry-After`` of ``429`` (default 1) and ``503`` (default: none sent).
+        """
+        if kind not in FAULTS:
+            raise ValueError(f"unknown fault {kind!r}; one of {', '.join(FAULTS)}")
+        with self._lock:
+            self._faults.append(_Fault(kind, count, seconds))
+
+    @property
+    def requests(self) -> list[ArxivRequest]:
+        with self._lock:
+            return list(self._log)
+
+    def clear_requests(self) -> None:
+        with self._lock:
+            self._log.clear()
+
+    def _wsgi(self, environ: dict[str, Any], start_response: Any) -> Any:
+        request = Request(environ)
+        with self._lock:
+            self._in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self._in_flight)
+        try:
+            return self._answer(request)(environ, start_response)
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+
+    def _answer(self, request: Request) -> Response:
+        if request.method != "GET" or request.path != "/api/query":
+            return Response("not found\n", status=404, mimetype="text/plain")
+        identifier = request.args.get("id_list", "")
+        with self._lock:
+            self._log.append(
+                ArxivRequest(time.monotonic(), identifier, request.headers.get("User-Agent", ""))
+            )
+            fault = self._take_fault()
+        if fault is not None:
+            answer = self._fault_answer(fault, identifier)
+            if answer is not None:
+                return answer
+        return self._query(identifier)
+
+    def _take_fault(self) -> _Fault | None:
+        for fault in self._faults:
+            if fault.remaining > 0:
+                fault.remaining -= 1
+                return fault
+        return None
+
+    def _fault_answer(self, fault: _Fault, identifier: str) -> Response | None:
+        """The failure's answer; None for ``slow``, which answers normally once held."""
+        if fault.kind == "slow":
+            self._stopping.wait(fault.seconds if fault.seconds is not None else 10)
+            return None
+        if fault.kind == "429":
+            retry = fault.seconds if fault.seconds is not None else 1
+            headers = {"Retry-After": str(int(retry))}
+            return Response("Rate exceeded.\n", status=429, headers=headers, mimetype="text/plain")
+        if fault.kind == "503":
+            headers = {"Retry-After": str(int(fault.seconds))} if fault.seconds else {}
+            return Response(_UNAVAILABLE, status=503, headers=headers, mimetype="text/html")
+        if fault.kind == "error_entry":
+            return _feed("error", identifier)
+        return Response(_GARBAGE, content_type=ATOM)
+
+    def _query(self, identifier: str) -> Response:
+        """What arXiv answers for one id: its record, an empty feed, or the error entry."""
+        well_formed = _WELL_FORMED.fullmatch(identifier)
+        if well_formed is None:
+            return _feed("error", identifier)
+        record = self.records.get(well_formed["id"].replace("/", "_"))
+        if record is None:
+            return _feed("empty", identifier)
+        return Response(record, content_type=ATOM)
+
+
+def _feed(name: str, identifier: str) -> Response:
+    """One of arXiv's answers without a record, about ``identifier``."""
+    template = (ANSWERS / f"{name}.xml").read_text(encoding="utf-8")
+    text = template.replace("{id}", escape(identifier, {'"': "&quot;"}))
+    return Response(text, content_type=ATOM)
