@@ -94,7 +94,7 @@ class Script:
             body = form_body(self.rng.choice(PAPERS))
         comment_id = self.github.add_comment(REPO, number, text, user=MAINTAINER)
         if text == "/approve":
-            assessment = assess(body, [])
+            assessment = assess(body, [], None)
             self.approved.add(version_of(assessment.paper))
         payload = self.payload(
             "issue_comment",
@@ -203,9 +203,12 @@ class Script:
             status = statuses[0]["body"]
             labels = {label["name"] for label in issue["labels"]}
             mine = [p for p in pulls if p["head"]["ref"] == branch_for(number)]
-            assert len(mine) <= 1, mine
-            pull = mine[0] if mine else None
-            if pull and pull["state"] == "open":
+            opened = [p for p in mine if p["state"] == "open"]
+            assert len(opened) <= 1, opened
+            if any(p.get("merged") for p in mine):
+                assert "**Added.**" in status, (number, status[:200])
+            pull = opened[0] if opened else None
+            if pull:
                 assert issue["state"] == "open", (number, "a closed issue keeps an open PR")
                 assert "approved" in labels, (number, labels)
                 assert "**Approved**" in status or "**Changed after approval.**" in status

@@ -84,7 +84,7 @@ class World:
             "api_url": github.base_url,
             "tokens": {login: sandbox.token_of(login) for login in sandbox.ROLES},
         }
-        body = sandbox.example_body()
+        body = sandbox.example_body(sandbox.EXAMPLE_PAPER)
         self.issue = github.create_issue(
             REPO, title="[Paper]: DVIS", body=body, user="carol", labels=["new paper"]
         )

@@ -154,9 +154,9 @@ def own_pulls(repo: Repository, place: Place) -> dict[int, PullRequest]:
 
 
 def closed_pull(repo: Repository, place: Place, number: int) -> PullRequest | None:
-    return next(
-        iter(repo.get_pulls(state="closed", head=f"{place.owner}:{branch_for(number)}")), None
-    )
+    """The issue's closed pull request, a merged one first (the paper is in the list then)."""
+    closed = list(repo.get_pulls(state="closed", head=f"{place.owner}:{branch_for(number)}"))
+    return next((p for p in closed if p.merged_at is not None), next(iter(closed), None))
 
 
 def issue_of_branch(ref: str) -> int | None:
@@ -224,10 +224,11 @@ def carry_out(
     answered = replace(facts, record=facts.record.answered(given.comment_id))
     if isinstance(decision, Approve):
         with paper_locks(context, place, facts):
-            # Another submission of this paper may have got its PR since the facts were read.
-            open_pulls = own_pulls(repo, place)
-            others = tuple(replace(o, has_pull=o.number in open_pulls) for o in facts.others)
-            decision = lifecycle.decide(command, replace(facts, others=others), given)
+            if facts.also_submitted():
+                # Another submission of this paper may have got its PR since the facts were read.
+                open_pulls = own_pulls(repo, place)
+                others = tuple(replace(o, has_pull=o.number in open_pulls) for o in facts.others)
+                decision = lifecycle.decide(command, replace(facts, others=others), given)
             if isinstance(decision, Approve):
                 return approve(github, repo, place, answered, seen, decision, given)
     if isinstance(decision, Nothing):

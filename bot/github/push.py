@@ -96,6 +96,8 @@ def rebuild(
 def close_issue_as_duplicate(repo: Repository, number: int, pull: int) -> None:
     """The submission's paper reached the list another way: say so, close it as a duplicate."""
     issue = repo.get_issue(number)
+    if issue.state == "closed":  # merged by another PR of its own, or closed by a maintainer
+        return
     issue.create_comment(messages.listed_meanwhile(pull))
     issue.add_to_labels(DUPLICATE_LABEL)
     issue.edit(state="closed", state_reason="not_planned")
