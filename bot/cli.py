@@ -1,7 +1,8 @@
 """``python -m bot``: the list's commands (render, check, form) and the service's.
 
 The list's CI runs ``check``; a deployment runs ``worker`` (and gunicorn, see
-the Procfile); a developer runs ``sandbox`` and drives it with ``send``.
+the Procfile), or, without a server, a GitHub Actions workflow runs ``action``;
+a developer runs ``sandbox`` and drives it with ``send``.
 
 This module is the whole command line: every command's arguments are
 declared here, and its implementation is imported only when it runs, so
@@ -38,6 +39,16 @@ def _reconcile_arguments(parser: argparse.ArgumentParser) -> None:
         type=float,
         default=60,
         help="leave alone issues and commands younger than this many seconds (default 60)",
+    )
+
+
+def _action_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--grace",
+        type=float,
+        default=600,
+        help="on a schedule: leave alone issues and commands younger than this many seconds, "
+        "whose own runs may still wait for a runner (default 600)",
     )
 
 
@@ -123,6 +134,12 @@ COMMANDS = {
         "bot.service.processes:reconcile",
         "complete what missed deliveries left undone on the open intake issues",
         _reconcile_arguments,
+    ),
+    "action": Command(
+        "bot.service.action:action",
+        "handle the event of a GitHub Actions job (GITHUB_EVENT_NAME, GITHUB_EVENT_PATH); "
+        "a schedule or a manual run reconciles",
+        _action_arguments,
     ),
     "sandbox": Command(
         "bot.dev.sandbox:sandbox",

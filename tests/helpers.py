@@ -106,10 +106,15 @@ def submit(bot, values=PAPER, user="carol"):
     return number
 
 
-def comment(bot, number, body, user=MAINTAINER, delivery=""):
-    issue = bot.github.issue(REPO, number)
-    comment_id = bot.github.add_comment(REPO, number, body, user=user)
-    payload = bot.payload(
+def post_comment(standin: Standin, number: int, body: str, user: str = MAINTAINER) -> dict:
+    """A comment on an issue, and the ``issue_comment.created`` payload GitHub sends for it.
+
+    Like GitHub's, the payload carries the real comment's id and the issue as it is now.
+    """
+    issue = standin.issue(REPO, number)
+    comment_id = standin.add_comment(REPO, number, body, user=user)
+    return standin.payload(
+        REPO,
         "issue_comment",
         "created",
         issue_number=number,
@@ -120,6 +125,10 @@ def comment(bot, number, body, user=MAINTAINER, delivery=""):
         comment_user=user,
         sender=user,
     )
+
+
+def comment(bot, number, body, user=MAINTAINER, delivery=""):
+    payload = post_comment(bot.github, number, body, user)
     return bot.deliver("issue_comment", payload, delivery=delivery)
 
 

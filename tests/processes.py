@@ -27,6 +27,7 @@ from standin import Standin
 
 # Variables of the developer's shell that must not leak into the service under test.
 SERVICE_VARIABLES = (
+    "BOT_LOGIN",
     "PORT",
     "QUEUE_URL",
     "REDIS_URL",

@@ -115,6 +115,7 @@ def test_the_web_app_does_not_load_the_github_edge():
         "serve",
         "check",
         "reconcile",
+        "action",
     ],
 )
 def test_production_commands_do_not_load_the_standin(command):
@@ -122,7 +123,7 @@ def test_production_commands_do_not_load_the_standin(command):
         "import sys\nfrom bot.cli import COMMANDS\n"
         f"module = COMMANDS[{command!r}].target.split(':')[0]\n"
         "import importlib\nimportlib.import_module(module)\n"
-        "if module == 'bot.service.processes':\n"
+        "if module in ('bot.service.processes', 'bot.service.action'):\n"
         "    import bot.service.queue, bot.github.handlers, bot.github.reconcile\n"
     )
     assert not {m for m in loaded_after(code) if within(m, "standin", "bot.dev")}

@@ -120,3 +120,15 @@ def test_malformed_autofill_settings_are_named():
     message = problems({**BASE, "AUTOFILL": "maybe", "ARXIV_API_URL": "export.arxiv.org"})
     assert "- AUTOFILL must be on or off, not 'maybe'" in message
     assert "- ARXIV_API_URL must be an http(s) URL" in message
+
+
+def test_a_github_actions_run_needs_no_webhook_secret():
+    env = {"GITHUB_TOKEN": "tok", "BOT_LOGIN": "github-actions[bot]"}
+    assert "GITHUB_WEBHOOK_SECRET is not set" in problems(env)
+    settings = Settings.from_env(env, webhook=False)
+    assert (settings.webhook_secret, settings.login) == ("", "github-actions[bot]")
+
+
+@pytest.mark.parametrize("login", ["my app[bot]", "-app", "app[bot]x", "owner/app"])
+def test_a_bot_login_that_is_no_github_login_is_refused(login):
+    assert "BOT_LOGIN must be a GitHub login" in problems({**BASE, "BOT_LOGIN": login})

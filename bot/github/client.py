@@ -6,7 +6,14 @@ GithubRetry, which honours ``Retry-After`` and ``X-RateLimit-Reset``.
 
 from functools import cache
 
-from github import Auth, Github, GithubIntegration, GithubRetry
+from github import (
+    Auth,
+    Github,
+    GithubException,
+    GithubIntegration,
+    GithubRetry,
+    RateLimitExceededException,
+)
 
 from bot.service.config import Settings
 
@@ -56,7 +63,21 @@ def client_for_repository(settings: Settings, full_name: str) -> tuple[Github, i
     return client(settings, installation_id), installation_id
 
 
+class _TokenOf(Auth.Token):
+    """A token whose account the settings name (``BOT_LOGIN``).
+
+    An installation token (GitHub Actions' own, or one made for an App by
+    actions/create-github-app-token) cannot ask GitHub whose it is.
+    """
+
+    def __init__(self, token: str, login: str) -> None:
+        super().__init__(token)
+        self.login = login
+
+
 def _auth(settings: Settings, installation_id: int | None) -> Auth.Auth:
+    if settings.token and settings.login:
+        return _TokenOf(settings.token, settings.login)
     if settings.token:
         return Auth.Token(settings.token)
     if installation_id is None:
@@ -77,6 +98,8 @@ def own_login(github: Github) -> str:
     or anyone pasting the bot's hidden markers is somebody else.
     """
     auth = github.requester.auth
+    if isinstance(auth, _TokenOf):
+        return auth.login
     if isinstance(auth, Auth.Token):
         return _login_of(github.requester.base_url, auth.token)
     if isinstance(auth, Auth.AppInstallationAuth):
@@ -88,7 +111,15 @@ def own_login(github: Github) -> str:
 @cache
 def _login_of(api_url: str, token: str) -> str:
     """The account behind a token (asked once per process, when first needed)."""
-    return Github(auth=Auth.Token(token), base_url=api_url).get_user().login
+    try:
+        return Github(auth=Auth.Token(token), base_url=api_url).get_user().login
+    except GithubException as error:
+        if error.status != 403 or isinstance(error, RateLimitExceededException):
+            raise
+        raise ValueError(
+            "this token cannot tell whose it is (an installation token, such as GitHub "
+            "Actions' GITHUB_TOKEN): set BOT_LOGIN to its account, e.g. github-actions[bot]"
+        ) from error
 
 
 _app_logins: dict[tuple[str, str], str] = {}

@@ -18,6 +18,7 @@ DEFAULT_ARXIV_API_URL = "https://export.arxiv.org/api/query"
 _SWITCH = {"on": True, "off": False}
 DEFAULT_QUEUE_URL = f"sqlite:///{Path('var') / 'queue.db'}"
 _REPOSITORY = re.compile(r"\A[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+\Z")
+_LOGIN = re.compile(r"\A[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\[bot\])?\Z")
 
 
 class ConfigError(RuntimeError):
@@ -41,14 +42,21 @@ class Settings:
     # Fill and check a paper's metadata from arXiv (SPEC 11), at this API.
     autofill: bool = True
     arxiv_api_url: str = DEFAULT_ARXIV_API_URL
+    # The token's account, for tokens that cannot tell it (installation tokens, as
+    # GitHub Actions has): without it the bot asks GitHub whose the token is.
+    login: str | None = None
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
-        """The settings, or ConfigError naming every missing or malformed variable."""
+    def from_env(cls, env: Mapping[str, str] | None = None, *, webhook: bool = True) -> "Settings":
+        """The settings, or ConfigError naming every missing or malformed variable.
+
+        ``webhook``: whether events arrive as webhook deliveries, which need the
+        secret; a GitHub Actions run reads its event from a file GitHub wrote.
+        """
         env = os.environ if env is None else env
         problems: list[str] = []
         secret = env.get("GITHUB_WEBHOOK_SECRET", "")
-        if not secret:
+        if webhook and not secret:
             problems.append(
                 "GITHUB_WEBHOOK_SECRET is not set: without it no delivery can be authenticated"
             )
@@ -74,6 +82,9 @@ class Settings:
         arxiv_api_url = env.get("ARXIV_API_URL") or DEFAULT_ARXIV_API_URL
         if not arxiv_api_url.startswith(("https://", "http://")):
             problems.append(f"ARXIV_API_URL must be an http(s) URL, e.g. {DEFAULT_ARXIV_API_URL}")
+        login = env.get("BOT_LOGIN") or None
+        if login and not _LOGIN.match(login):
+            problems.append(f"BOT_LOGIN must be a GitHub login such as my-app[bot], not {login!r}")
         port = env.get("PORT", "")
         if port and not (port.isdigit() and 0 < int(port) < 65536):
             problems.append(f"PORT must be a TCP port number (1-65535), not {port!r}")
@@ -89,6 +100,7 @@ class Settings:
             repository=repository,
             autofill=bool(autofill),
             arxiv_api_url=arxiv_api_url,
+            login=login,
         )
 
 

@@ -10,19 +10,26 @@ import logging
 import os
 import sys
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from bot.service import logs, procfile
 from bot.service.config import ConfigError, Settings
 from bot.service.locks import Locks
 from bot.service.queue import Jobs, make_huey
 
+if TYPE_CHECKING:  # the GitHub edge loads only when a pass runs
+    from bot.github.reconcile import Replay
+
 EXIT_CONFIG = 2
 
 
-def settings_or_none() -> Settings | None:
-    """The settings, or None after printing why the environment cannot run the service."""
+def settings_or_none(*, webhook: bool = True) -> Settings | None:
+    """The settings, or None after printing why the environment cannot run the service.
+
+    ``webhook=False``: events come from GitHub Actions, not as deliveries needing a secret.
+    """
     try:
-        return Settings.from_env()
+        return Settings.from_env(webhook=webhook)
     except ConfigError as error:
         print(f"Error: {error}", file=sys.stderr)
         return None
@@ -85,6 +92,11 @@ def reconcile(args: argparse.Namespace) -> int:
     locks = Locks(make_huey(settings.queue_url))  # the worker's locks, if one runs beside
     with arxiv.serving(arxiv.Source.from_settings(settings)):
         replays = passes.run(settings, grace=timedelta(seconds=args.grace), lock=locks)
+    return print_replays(replays)
+
+
+def print_replays(replays: "list[Replay]") -> int:
+    """What a reconcile pass did, a line each; the exit status, 1 when any part failed."""
     for replay in replays:
         outcome = f"failed: {replay.error}" if replay.error else "done"
         print(f"{replay.target}: {replay.reason}: replayed {replay.event}: {outcome}")
