@@ -13,10 +13,18 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-KINDS = ("5xx", "primary_rate_limit", "secondary_rate_limit", "timeout", "lost_response")
+KINDS = (
+    "5xx",
+    "primary_rate_limit",
+    "secondary_rate_limit",
+    "timeout",
+    "lost_response",
+    "misshapen",
+)
 # Kinds that hold the request before answering, so that the client times out.
 HOLDING_KINDS = ("timeout", "lost_response")
 RATE_LIMIT_DOCS = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
@@ -32,6 +40,8 @@ class Fault:
     path: re.Pattern[str] | None = None
     status: int | None = None
     seconds: float | None = None
+    # "misshapen": what the real answer's JSON body becomes (a proxy or a bug upstream).
+    reshape: Callable[[Any], Any] | None = None
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method is None or self.method == method) and (

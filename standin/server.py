@@ -15,7 +15,7 @@ import re
 import threading
 import time
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple
@@ -317,6 +317,7 @@ class Standin:
         path: str | None = None,
         status: int | None = None,
         seconds: float | None = None,
+        reshape: Callable[[Any], Any] | None = None,
     ) -> None:
         """Answer the next ``count`` requests matching ``method`` and ``path`` with a fault.
 
@@ -324,8 +325,10 @@ class Standin:
         ``X-RateLimit-Remaining: 0``, reset ``seconds`` ahead, default 2),
         ``secondary_rate_limit`` (``status`` 403 or 429, ``Retry-After: seconds``,
         default 1), ``timeout`` (hold the request ``seconds``, default 5, then 504) or
-        ``lost_response`` (like timeout, but the request takes effect first). Only
-        ``lost_response`` changes state. ``path`` is a regex searched in the
+        ``lost_response`` (like timeout, but the request takes effect first), or
+        ``misshapen`` (the request takes effect; ``reshape`` turns the JSON answer into
+        what a broken proxy or an upstream bug would send). Only ``lost_response`` and
+        ``misshapen`` change state. ``path`` is a regex searched in the
         percent-decoded request path (query string excluded); ``method`` e.g. "POST".
         """
         self.faults.add(
@@ -336,6 +339,7 @@ class Standin:
                 path=re.compile(path) if path else None,
                 status=status,
                 seconds=seconds,
+                reshape=reshape,
             )
         )
 
@@ -508,6 +512,10 @@ class Standin:
         fault = self.faults.take(request.method, request.path)
         if fault is None:
             return self._dispatch(request, match)
+        if fault.kind == "misshapen":
+            status, body, headers = self._dispatch(request, match)
+            assert fault.reshape is not None
+            return status, fault.reshape(body), headers
         if fault.kind == "lost_response":
             self._dispatch(request, match)
         if fault.kind in HOLDING_KINDS:

@@ -198,6 +198,31 @@ def failed(command: str, step: str, what_happened: str) -> str:
     )
 
 
+def broken(step: str, what: str) -> str:
+    """A job for the issue failed (not a command): what, and what happens next."""
+    return (
+        f"The bot could not finish while {step}: {what}. It tries again on the next edit "
+        "of this issue or push to the default branch; the details are in the bot's log."
+    )
+
+
+def broken_data(path: str, problem: str) -> str:
+    return (
+        f"{path} on the default branch cannot be read ({problem}); a maintainer can run "
+        "`python -m bot check` to see what to fix"
+    )
+
+
+def unexpected(kind: str) -> str:
+    return f"an unexpected {kind} in the bot (a bug; the log has the details)"
+
+
+def read_back(path: str, why: str) -> str:
+    return (
+        f"GitHub's copy of {path} on the default branch looks damaged ({why}); nothing was written"
+    )
+
+
 # -- the pull request ------------------------------------------------------------
 
 

@@ -7,7 +7,9 @@ the same wanted state: one status comment, labels that mirror the state, and
 a pull request that holds exactly an approved version.
 """
 
+import hashlib
 import re
+import traceback
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
@@ -37,12 +39,15 @@ from bot.core.lifecycle import (
     Reject,
     Reply,
 )
-from bot.core.papers import identity_keys, load_papers
+from bot.core.papers import DataFileError, identity_keys, load_papers
 from bot.core.submission import assess
+from bot.core.table import ReadmeError, update_readme
 from bot.github import ops
 from bot.github.client import own_login
-from bot.github.errors import what_github_said
+from bot.github.errors import is_transient, what_github_said
+from bot.github.ops import ReadBackError
 from bot.github.routing import Context
+from bot.service import logs
 
 _KEY = re.compile(r"<!-- awesome-vis-bot:(?P<key>[^>]*?) -->")
 
@@ -96,10 +101,14 @@ def converge(
             if command is not None:
                 facts = carry_out(context, repo, place, facts, seen, *command)
             act(facts, seen, steps)
-        except (GithubException, RequestException) as error:
-            if command is None or not steps:
-                raise
-            explain(github, place, number, command, steps[-1], error)
+        except Exception as error:
+            if command is None and is_transient(error):
+                raise  # GitHub is busy or away: the queue tries the whole job again later
+            step = steps[-1] if steps else "starting"
+            try:
+                explain(github, place, number, command, step, error)
+            except (GithubException, RequestException):
+                raise error from None  # nowhere to say it: let the queue and the log have it
 
 
 # -- facts --------------------------------------------------------------------------
@@ -216,7 +225,7 @@ def carry_out(
         return facts
     try:
         given = replace(given, permission=permission(repo, author))
-    except (GithubException, RequestException) as error:
+    except Exception as error:  # GitHub's failure, or an answer of the wrong shape
         step = "checking the commenter's permission"
         explain(github, place, facts.number, (command, payload), step, error)
         return replace(facts, record=facts.record.answered(given.comment_id))
@@ -308,6 +317,11 @@ def approve(
             link(github, place, facts.number, seen.pull, False, given.comment_id)
             return _approved(facts, seen, seen.pull, decision, given)
         readme = ops.read_file(repo, paths.README_IN_REPO, seen.head.sha)
+        if update_readme(readme, load_papers(seen.data)) != readme:
+            # main's README is the table of main's data (its CI checks it): if it is not,
+            # the data we read is not main's (a damaged answer), or main is out of sync.
+            why = f"its table does not match {paths.DATA_IN_REPO}; `python -m bot check` says why"
+            raise ReadBackError(messages.read_back(paths.README_IN_REPO, why))
         change = build_change(
             seen.data,
             readme,
@@ -327,12 +341,15 @@ def approve(
         pull, created = ops.open_or_update_pull(
             repo, place.owner, branch, place.default_branch, change.title, change.body
         )
+        if not isinstance(pull.number, int) or not pull.html_url:
+            raise ReadBackError("GitHub's answer named no pull request (no number, no link)")
         steps.append("commenting on the issue")
         link(github, place, facts.number, pull, created, given.comment_id)
-    except (GithubException, RequestException) as error:
-        if steps[-1] == "commenting on the issue":
+    except (GithubException, RequestException, ReadBackError, ReadmeError) as error:
+        if steps[-1] == "commenting on the issue" and not isinstance(error, ReadBackError):
             raise  # nowhere to say it: the queue tries the job again later
-        explain(github, place, facts.number, (Command("approve"), {}), steps[-1], error)
+        command = (Command("approve"), {"comment": {"id": given.comment_id}})
+        explain(github, place, facts.number, command, steps[-1], error)
         return facts
     return _approved(facts, seen, pull, decision, given)
 
@@ -361,14 +378,45 @@ def explain(
     github: Github,
     place: Place,
     number: int,
-    command: tuple[Command, dict[str, Any]],
+    command: tuple[Command, dict[str, Any]] | None,
     step: str,
     error: Exception,
 ) -> None:
-    """One comment saying what failed, in words a maintainer can act on."""
-    comment_id = (command[1].get("comment") or {}).get("id", "")
-    text = messages.failed(command[0].name, step, what_github_said(error))
-    ops.comment_once(github, place.full_name, number, text, key=f"failed command={comment_id}")
+    """One comment saying what failed, in words a maintainer can act on; details in the log.
+
+    Said once per command, or once per distinct failure of the issue's other jobs,
+    so that reconcile, finding the same broken state again, does not repeat it.
+    """
+    what = what_went_wrong(error)
+    logs.event(
+        "explained",
+        repository=place.full_name,
+        issue=number,
+        step=step,
+        error=f"{type(error).__name__}: {error}"[:300],
+        trace="".join(traceback.format_exception(error))[-2000:],
+    )
+    if command is not None:
+        comment_id = (command[1].get("comment") or {}).get("id", "")
+        text = messages.failed(command[0].name, step, what)
+        ops.comment_once(github, place.full_name, number, text, key=f"failed command={comment_id}")
+        return
+    digest = hashlib.sha256(f"{step}\n{what}".encode()).hexdigest()[:12]
+    key = f"failed {digest}"
+    issue = github.get_repo(place.full_name).get_issue(number)
+    if not any(messages.keyed_marker(key) in c.body for c in issue.get_comments()):
+        ops.comment_once(github, place.full_name, number, messages.broken(step, what), key=key)
+
+
+def what_went_wrong(error: Exception) -> str:
+    """A failure in a maintainer's words: GitHub's answer, the broken file, or a bug."""
+    if isinstance(error, GithubException | RequestException):
+        return what_github_said(error)
+    if isinstance(error, DataFileError):
+        return messages.broken_data(paths.DATA_IN_REPO, str(error))
+    if isinstance(error, ReadmeError | ReadBackError):
+        return str(error)
+    return messages.unexpected(type(error).__name__)
 
 
 # -- acting on the difference -------------------------------------------------------

@@ -19,9 +19,22 @@ from bot.core import messages
 from bot.github.client import single_shot
 
 
+class ReadBackError(ValueError):
+    """What GitHub sent back is not what it says it is; nothing is written on it."""
+
+
 def read_file(repo: Repository, path: str, ref: str) -> str:
-    """One file's text at a ref (one request)."""
-    return repo.get_contents(path, ref=ref).decoded_content.decode("utf-8")
+    """One file's text at a ref (one request), checked against the size GitHub states."""
+    contents = repo.get_contents(path, ref=ref)
+    try:
+        raw = contents.decoded_content
+        text = raw.decode("utf-8")
+    except (ValueError, AssertionError, TypeError) as error:  # bad Base64, not text
+        raise ReadBackError(messages.read_back(path, f"unreadable content: {error}")) from None
+    if len(raw) != contents.size:
+        why = f"{len(raw):,} bytes where GitHub states {contents.size:,}"
+        raise ReadBackError(messages.read_back(path, why))
+    return text
 
 
 def comment_once(github: Github, full_name: str, number: int, text: str, key: str) -> None:
