@@ -177,7 +177,7 @@ def sync_pulls(repo: Repo, closer: str) -> None:
     """Open pull requests follow their branches; a deleted head branch closes its PR."""
     for issue in repo.issues.values():
         pull = issue.pull
-        if pull is None or issue.state != "open":
+        if pull is None or issue.state != "open" or pull.from_deleted_fork is not None:
             continue
         head = repo.branch_sha(pull.head_ref)
         if head is None:
@@ -827,13 +827,17 @@ def list_pulls(call: Call) -> Reply:
     repo = call.repo()
     head, base = call.query.get("head"), call.query.get("base")
     head_owner, _, head_branch = head.rpartition(":") if head else ("", "", "")
-    same_owner = head_owner.lower() in ("", repo.owner.lower())
+
+    def head_matches(pull: Pull) -> bool:
+        owner = pull.from_deleted_fork or repo.owner
+        return head_owner.lower() in ("", owner.lower()) and pull.head_ref == head_branch
+
     pulls = [
         issue
         for issue in repo.issues.values()
         if issue.pull is not None
         and _state_matches(issue, call.query.get("state", "open"))
-        and (not head or (same_owner and issue.pull.head_ref == head_branch))
+        and (not head or head_matches(issue.pull))
         and (not base or issue.pull.base_ref == base)
     ]
     return paginate(call, [call.render.pull(repo, i) for i in _sorted(pulls, call)])
@@ -854,6 +858,7 @@ def create_pull(call: Call) -> Reply:
         if (
             other.pull
             and other.state == "open"
+            and other.pull.from_deleted_fork is None
             and (other.pull.head_ref, other.pull.base_ref)
             == (
                 head,

@@ -32,7 +32,7 @@ from standin.shapes import (
     repository_shape,
     user_shape,
 )
-from standin.state import App, Comment, Installation, Issue, Label, Repo, World, node_id
+from standin.state import App, Comment, Installation, Issue, Label, Pull, Repo, World, node_id
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -340,7 +340,7 @@ class Render:
             self.hosts,
             repo.full_name,
             issue=as_issue,
-            head=self._pull_end(repo, pull.head_ref, pull.head_sha),
+            head=self._pull_head(repo, pull),
             base=self._pull_end(repo, pull.base_ref, pull.base_sha),
             merged_at=iso(pull.merged_at),
             merge_commit_sha=pull.merge_commit_sha,
@@ -356,6 +356,13 @@ class Render:
 
     def _pull_end(self, repo: Repo, ref: str, sha: str) -> Json:
         return pull_end_shape(self.user(repo.owner), self.repo(repo), ref, sha)
+
+    def _pull_head(self, repo: Repo, pull: Pull) -> Json:
+        """The head; a deleted fork's is its owner's branch with ``repo: null``, as on GitHub."""
+        if pull.from_deleted_fork is None:
+            return self._pull_end(repo, pull.head_ref, pull.head_sha)
+        owner = self.user(pull.from_deleted_fork)
+        return {**pull_end_shape(owner, None, pull.head_ref, pull.head_sha), "repo": None}
 
     @staticmethod
     def _mergeable(repo: Repo, issue: Issue) -> bool | None:

@@ -30,7 +30,7 @@ from standin.checker import Checker, CheckFailure, Match
 from standin.faults import HOLDING_KINDS, Fault, FaultPlan
 from standin.gitstore import BLOB_MODE, Blob, Commit, Entry, Signature, now
 from standin.render import Json, Render
-from standin.state import ROLES, App, Installation, Issue, Principal, Repo, World, repo_id
+from standin.state import ROLES, App, Installation, Issue, Principal, Pull, Repo, World, repo_id
 
 # How long a "timeout" fault holds a request unless told otherwise (seconds).
 DEFAULT_TIMEOUT_HOLD = 5.0
@@ -252,6 +252,26 @@ class Standin:
             repo = self._repo(full_name)
             issue = api.new_issue(self.world, repo, title, body, user)
             api.label_issue(self.world, repo, issue, labels)
+            return issue.number
+
+    def open_pull_from_deleted_fork(
+        self, full_name: str, *, fork_owner: str, branch: str, title: str, body: str = ""
+    ) -> int:
+        """A pull request someone opened from a fork they deleted since (``head.repo: null``).
+
+        Its head is the default branch's commit as the fork had it; returns its number.
+        """
+        with self.world.lock:
+            repo = self._repo(full_name)
+            sha = repo.branch_sha(repo.default_branch)
+            issue = api.new_issue(self.world, repo, title, body, fork_owner)
+            issue.pull = Pull(
+                head_ref=branch,
+                base_ref=repo.default_branch,
+                head_sha=sha,
+                base_sha=sha,
+                from_deleted_fork=fork_owner,
+            )
             return issue.number
 
     def edit_issue(self, full_name: str, number: int, **changes: Any) -> None:

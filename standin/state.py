@@ -94,6 +94,8 @@ class Pull:
     merged_at: datetime | None = None
     merged_by: str | None = None
     merge_commit_sha: str | None = None
+    # Opened from a fork that was deleted since: GitHub then reports ``head.repo: null``.
+    from_deleted_fork: str | None = None  # the fork's owner
 
 
 @dataclass

@@ -65,3 +65,18 @@ def test_a_push_to_another_branch_or_an_up_to_date_pr_changes_nothing(bot):
     bot.deliver("push", bot.payload("push", ref="refs/heads/main"))
     assert bot.github.branch(REPO, branch_for(number)) == head
     assert all(r.method == "GET" for r in bot.github.requests)
+
+
+def test_a_pr_from_a_deleted_fork_never_stops_the_rebuild_of_the_bots_prs(bot):
+    """Someone opened a PR from a fork's `paper/issue-1` and deleted the fork (head.repo null):
+    it is not the bot's, and merging a paper still rebuilds the bot's other PR."""
+    bot.github.open_pull_from_deleted_fork(
+        REPO, fork_owner="mallory", branch="paper/issue-1", title="Add paper: mine"
+    )
+    _, first = approve(bot, PAPER)
+    second_issue, _ = approve(bot, SECOND)
+    bot.deliver("push", merge(bot, first))
+    head = bot.github.branch(REPO, branch_for(second_issue))
+    assert bot.github.commit(REPO, head).parents == (bot.github.branch(REPO, "main"),)
+    forked = [p for p in bot.github.pulls(REPO) if p["head"]["repo"] is None]
+    assert [p["state"] for p in forked] == ["open"]
