@@ -29,6 +29,7 @@ from standin.auth import AuthError, authenticate
 from standin.checker import Checker, CheckFailure, Match
 from standin.faults import HOLDING_KINDS, Fault, FaultPlan
 from standin.gitstore import BLOB_MODE, Blob, Commit, Entry, Signature, now
+from standin.limits import SecondaryLimits, retry_after
 from standin.render import Json, Render
 from standin.state import ROLES, App, Installation, Issue, Principal, Pull, Repo, World, repo_id
 
@@ -72,6 +73,8 @@ class Standin:
         self.checker = checker or Checker.load()
         self.faults = FaultPlan()
         self.latency = 0.0
+        # GitHub's secondary rate limits, off unless a test or benchmark sets them.
+        self.secondary_limits: SecondaryLimits | None = None
         self._log: list[LoggedRequest] = []
         self._violations: list[str] = []
         self._log_lock = threading.Lock()
@@ -529,6 +532,9 @@ class Standin:
                 },
                 {},
             )
+        limited = self._secondary_limit(request)
+        if limited is not None:
+            return limited
         fault = self.faults.take(request.method, request.path)
         if fault is None:
             return self._dispatch(request, match)
@@ -541,6 +547,16 @@ class Standin:
         if fault.kind in HOLDING_KINDS:
             hold = fault.seconds if fault.seconds is not None else DEFAULT_TIMEOUT_HOLD
             self._stopping.wait(hold)
+        return fault.response()
+
+    def _secondary_limit(self, request: Request) -> api.Reply | None:
+        """GitHub's answer past a secondary rate limit, or None when the request may pass."""
+        limits = self.secondary_limits
+        credential = request.headers.get("Authorization") or request.remote_addr or ""
+        wait = limits.check(credential, request.method) if limits else None
+        if wait is None:
+            return None
+        fault = Fault(kind="secondary_rate_limit", remaining=1, seconds=float(retry_after(wait)))
         return fault.response()
 
     def _dispatch(self, request: Request, match: Match) -> api.Reply:

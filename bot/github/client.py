@@ -11,10 +11,10 @@ from github import (
     Github,
     GithubException,
     GithubIntegration,
-    GithubRetry,
     RateLimitExceededException,
 )
 
+from bot.github.pacing import PacedRetry, key_for
 from bot.service.config import Settings
 
 # urllib3 leaves PATCH out of its retried methods, and GithubRetry adds only
@@ -28,16 +28,20 @@ TIMEOUT_SECONDS = 15
 def client(settings: Settings, installation_id: int | None = None) -> Github:
     """A GitHub client for one delivery, as the token or as the App's installation.
 
-    No pause between writes: PyGithub's default second per write is meant for
-    bulk scripts, while one delivery makes a handful of writes; a secondary
-    rate limit, should one come, is waited out by the retry instead.
+    PyGithub's own pause between writes is off: the writes are paced per
+    installation across the deployment instead (``bot.github.pacing``).
     """
+    auth = _auth(settings, installation_id)
     return Github(
-        auth=_auth(settings, installation_id),
+        auth=auth,
         base_url=settings.api_url,
         timeout=TIMEOUT_SECONDS,
-        retry=GithubRetry(
-            total=4, backoff_factor=0.5, max_rate_limit_wait=120, allowed_methods=RETRIED_METHODS
+        retry=PacedRetry(
+            pacing_key=key_for(settings.api_url, auth),
+            total=4,
+            backoff_factor=0.5,
+            max_rate_limit_wait=120,
+            allowed_methods=RETRIED_METHODS,
         ),
         seconds_between_requests=None,
         seconds_between_writes=None,
@@ -91,6 +95,13 @@ def _installation_auth(app_id: int, private_key: str, installation_id: int) -> A
     return Auth.AppAuth(app_id, private_key).get_installation_auth(installation_id)
 
 
+class UnknownLogin(ValueError):
+    """The bot cannot tell its own account: a setting is missing, nothing can be said on GitHub.
+
+    (Without its login the bot would not recognise its own comments, so it must not post.)
+    """
+
+
 def own_login(github: Github) -> str:
     """This bot's exact login: the token's account, or the App's ``slug[bot]``.
 
@@ -116,7 +127,7 @@ def _login_of(api_url: str, token: str) -> str:
     except GithubException as error:
         if error.status != 403 or isinstance(error, RateLimitExceededException):
             raise
-        raise ValueError(
+        raise UnknownLogin(
             "this token cannot tell whose it is (an installation token, such as GitHub "
             "Actions' GITHUB_TOKEN): set BOT_LOGIN to its account, e.g. github-actions[bot]"
         ) from error

@@ -43,9 +43,10 @@ from bot.core.papers import DataFileError, identity_keys, load_papers
 from bot.core.submission import assess
 from bot.core.table import ReadmeError, update_readme
 from bot.github import ops
-from bot.github.client import own_login
+from bot.github.client import UnknownLogin, own_login
 from bot.github.errors import is_transient, what_github_said
 from bot.github.ops import ReadBackError
+from bot.github.pacing import write
 from bot.github.routing import Context
 from bot.service import logs
 
@@ -102,8 +103,8 @@ def converge(
                 facts = carry_out(context, repo, place, facts, seen, *command)
             act(facts, seen, steps)
         except Exception as error:
-            if command is None and is_transient(error):
-                raise  # GitHub is busy or away: the queue tries the whole job again later
+            if isinstance(error, UnknownLogin) or (command is None and is_transient(error)):
+                raise  # GitHub is busy or away, or a setting is missing: not the issue's to hear
             step = steps[-1] if steps else "starting"
             try:
                 explain(github, place, number, command, step, error)
@@ -168,6 +169,16 @@ def closed_pull(repo: Repository, place: Place, number: int) -> PullRequest | No
     return next((p for p in closed if p.merged_at is not None), next(iter(closed), None))
 
 
+def is_pull_request(issue: Issue) -> bool:
+    """Whether a listed issue is a pull request, without a request of its own.
+
+    A listed issue has no ``pull_request`` attribute unless it is one, and PyGithub
+    asks GitHub for the whole issue when an absent attribute is read; its web
+    address tells the two apart at no cost.
+    """
+    return "/pull/" in issue.html_url
+
+
 def issue_of_branch(ref: str) -> int | None:
     rest = ref.removeprefix(BRANCH_PREFIX)
     return int(rest) if rest != ref and rest.isdigit() else None
@@ -188,7 +199,7 @@ def other_submissions(
 ) -> list[Other]:
     others = []
     for issue in repo.get_issues(state="open", labels=[INTAKE_LABEL]):
-        if issue.number == number or issue.pull_request is not None:
+        if issue.number == number or is_pull_request(issue):
             continue
         paper, _ = parse_issue(issue.body)
         keys = frozenset(identity_keys(paper))
@@ -291,7 +302,7 @@ def reject(
         ops.comment_once(
             github, place.full_name, facts.number, messages.rejected(maintainer, reason), key
         )
-    seen.issue.edit(state="closed", state_reason="not_planned")
+    write(seen.issue.edit, state="closed", state_reason="not_planned")
 
 
 def approve(
@@ -428,16 +439,16 @@ def act(facts: Facts, seen: Seen, steps: list[str]) -> None:
     body = f"{messages.STATUS_MARKER}\n{wanted.status}"
     steps.append("updating the status comment")
     if seen.status is None:
-        seen.issue.create_comment(body)
+        write(seen.issue.create_comment, body)
     elif seen.status.body != body:
-        seen.status.edit(body)
+        write(seen.status.edit, body)
     steps.append("labelling the issue")
     if wanted.labels != facts.labels:
-        seen.issue.set_labels(*sorted(wanted.labels))
+        write(seen.issue.set_labels, *sorted(wanted.labels))
     if wanted.close_pull and seen.pull is not None and seen.pull.state == "open":
         close_pull(seen.pull, messages.ISSUE_CLOSED_CLOSING)
 
 
 def close_pull(pull: PullRequest, why: str) -> None:
-    pull.create_issue_comment(why)
-    pull.edit(state="closed")
+    write(pull.create_issue_comment, why)
+    write(pull.edit, state="closed")

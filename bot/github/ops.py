@@ -17,6 +17,7 @@ from requests import RequestException
 
 from bot.core import messages
 from bot.github.client import single_shot
+from bot.github.pacing import write
 
 
 class ReadBackError(ValueError):
@@ -47,7 +48,7 @@ def comment_once(github: Github, full_name: str, number: int, text: str, key: st
     marker = messages.keyed_marker(key)
     body = f"{text}\n\n{marker}"
     try:
-        single_shot(github).get_repo(full_name).get_issue(number).create_comment(body)
+        write(single_shot(github).get_repo(full_name).get_issue(number).create_comment, body)
         return
     except GithubException as error:
         if error.status < 500 and error.status not in {403, 429}:
@@ -56,7 +57,7 @@ def comment_once(github: Github, full_name: str, number: int, text: str, key: st
         pass
     issue = github.get_repo(full_name).get_issue(number)
     if not any(marker in comment.body for comment in issue.get_comments()):
-        issue.create_comment(body)
+        write(issue.create_comment, body)
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def open_or_update_pull(
 ) -> tuple[PullRequest, bool]:
     """The one open pull request from ``head``, and whether this call opened it."""
     try:
-        return repo.create_pull(base=base, head=head, title=title, body=body), True
+        return write(repo.create_pull, base=base, head=head, title=title, body=body), True
     except GithubException as error:
         if error.status != 422:
             raise
@@ -93,17 +94,18 @@ def open_or_update_pull(
         if pull is None:
             raise
     if pull.title != title or pull.body != body:
-        pull.edit(title=title, body=body)
+        write(pull.edit, title=title, body=body)
     return pull, False
 
 
 def commit_files(repo: Repository, head: Head, files: dict[str, str], message: str) -> str:
     """One commit on ``head`` replacing these files' text (two requests); its sha."""
-    tree = repo.create_git_tree(
+    tree = write(
+        repo.create_git_tree,
         [InputGitTreeElement(path, "100644", "blob", content=text) for path, text in files.items()],
         base_tree=head.tree,
     )
-    return repo.create_git_commit(message, tree, [head.commit]).sha
+    return write(repo.create_git_commit, message, tree, [head.commit]).sha
 
 
 def point_branch(repo: Repository, branch: str, sha: str) -> None:
@@ -113,7 +115,7 @@ def point_branch(repo: Repository, branch: str, sha: str) -> None:
     moves the branch to its own, equivalent commit, so both end on one branch.
     """
     try:
-        repo.create_git_ref(f"refs/heads/{branch}", sha)
+        write(repo.create_git_ref, f"refs/heads/{branch}", sha)
     except GithubException as error:
         if error.status != 422:
             raise
@@ -128,7 +130,7 @@ def move_branch(repo: Repository, branch: str, sha: str) -> None:
     """
     url = f"{repo.url}/git/refs/heads/{branch}"
     ref = GitRef(repo.requester, attributes={"ref": f"refs/heads/{branch}", "url": url})
-    ref.edit(sha, force=True)
+    write(ref.edit, sha, force=True)
 
 
 def open_pull_for_branch(repo: Repository, owner: str, branch: str) -> PullRequest | None:

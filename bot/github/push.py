@@ -22,6 +22,7 @@ from bot.core.lifecycle import DUPLICATE_LABEL
 from bot.core.papers import find_duplicate, load_papers
 from bot.github import ops
 from bot.github.lifecycle import Place, converge, issue_of_branch, lock_name, own_pulls
+from bot.github.pacing import write
 from bot.github.routing import Context, Event, Router
 
 router = Router()
@@ -83,8 +84,8 @@ def rebuild(
     entries = added_papers(before, after)
     listed = load_papers(data)
     if not entries or any(find_duplicate(paper, listed) for paper in entries):
-        pull.create_issue_comment(messages.ALREADY_LISTED_CLOSING)
-        pull.edit(state="closed")
+        write(pull.create_issue_comment, messages.ALREADY_LISTED_CLOSING)
+        write(pull.edit, state="closed")
         return "listed"
     new_data, new_readme = add_to_list(data, readme, entries)
     files = {paths.DATA_IN_REPO: new_data, paths.README_IN_REPO: new_readme}
@@ -98,6 +99,6 @@ def close_issue_as_duplicate(repo: Repository, number: int, pull: int) -> None:
     issue = repo.get_issue(number)
     if issue.state == "closed":  # merged by another PR of its own, or closed by a maintainer
         return
-    issue.create_comment(messages.listed_meanwhile(pull))
-    issue.add_to_labels(DUPLICATE_LABEL)
-    issue.edit(state="closed", state_reason="not_planned")
+    write(issue.create_comment, messages.listed_meanwhile(pull))
+    write(issue.add_to_labels, DUPLICATE_LABEL)
+    write(issue.edit, state="closed", state_reason="not_planned")

@@ -26,7 +26,7 @@ from bot.core.commands import parse_command
 from bot.core.forms import INTAKE_LABEL
 from bot.github.client import client_for_repository, own_login
 from bot.github.handlers import ROUTER
-from bot.github.lifecycle import Place, converge, own_pulls
+from bot.github.lifecycle import Place, converge, is_pull_request, own_pulls
 from bot.github.routing import Context, Event, Lock, no_lock
 from bot.service import logs
 from bot.service.config import Settings
@@ -56,7 +56,7 @@ def run(
     replays: list[Replay] = []
     seen = set()
     for issue in repo.get_issues(state="open", labels=[INTAKE_LABEL]):
-        if issue.pull_request is not None or _aware(issue.created_at) > cutoff:
+        if is_pull_request(issue) or _aware(issue.created_at) > cutoff:
             continue
         seen.add(issue.number)
         replays += reconcile_issue(context, place, issue, cutoff)

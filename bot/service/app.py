@@ -107,7 +107,7 @@ def enqueue(jobs: Jobs, event: str, payload: dict[str, Any], delivery: str) -> t
     try:
         if delivery and not jobs.first_delivery(delivery):
             return answer(200, "duplicate delivery, ignored", delivery=delivery)
-        jobs.handle_delivery(event, payload, delivery)
+        jobs.enqueue_delivery(event, payload, delivery)
     except Exception as error:  # the queue's backend failed: nothing was queued
         if delivery:
             with suppress(Exception):

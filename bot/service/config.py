@@ -45,6 +45,9 @@ class Settings:
     # The token's account, for tokens that cannot tell it (installation tokens, as
     # GitHub Actions has): without it the bot asks GitHub whose the token is.
     login: str | None = None
+    # Writes per window (count, seconds) the bot allows itself per installation: below
+    # GitHub's secondary rate limits of 80 a minute and 500 an hour.
+    write_limits: tuple[tuple[int, float], ...] = ((70, 60.0), (450, 3600.0))
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, webhook: bool = True) -> "Settings":
@@ -85,6 +88,7 @@ class Settings:
         login = env.get("BOT_LOGIN") or None
         if login and not _LOGIN.match(login):
             problems.append(f"BOT_LOGIN must be a GitHub login such as my-app[bot], not {login!r}")
+        write_limits = _write_limits(env.get("GITHUB_WRITE_LIMITS") or "70/60,450/3600", problems)
         port = env.get("PORT", "")
         if port and not (port.isdigit() and 0 < int(port) < 65536):
             problems.append(f"PORT must be a TCP port number (1-65535), not {port!r}")
@@ -101,7 +105,26 @@ class Settings:
             autofill=bool(autofill),
             arxiv_api_url=arxiv_api_url,
             login=login,
+            write_limits=write_limits,
         )
+
+
+def _write_limits(text: str, problems: list[str]) -> tuple[tuple[int, float], ...]:
+    """``70/60,450/3600``: at most 70 writes in 60 s and 450 in 3600 s."""
+    limits = []
+    for part in text.split(","):
+        count, _, seconds = part.strip().partition("/")
+        try:
+            limits.append((int(count), float(seconds)))
+        except ValueError:
+            problems.append(
+                f"GITHUB_WRITE_LIMITS must be COUNT/SECONDS pairs such as 70/60,450/3600, "
+                f"not {text!r}"
+            )
+            return ()
+    if any(count < 1 or seconds <= 0 for count, seconds in limits):
+        problems.append("GITHUB_WRITE_LIMITS needs positive counts and seconds")
+    return tuple(limits)
 
 
 def queue_url_from_env(env: Mapping[str, str]) -> str:

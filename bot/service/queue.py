@@ -20,12 +20,13 @@ that all its jobs share one cache and one turn at arXiv.
 import sqlite3
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from huey import Huey, RedisExpireHuey, crontab
+from huey import Huey, PriorityRedisExpireHuey, crontab
 from huey.api import Task
 from huey.storage import SqliteStorage
 
@@ -68,7 +69,9 @@ def make_huey(queue_url: str, *, immediate: bool = False) -> Huey:
         return Huey(QUEUE_NAME, storage_class=_QueueFile, filename=str(path), immediate=immediate)
     # The "expire" flavour: its put_if_empty takes a TTL on any Redis version.
     seconds = int(DELIVERY_MEMORY.total_seconds())
-    return RedisExpireHuey(QUEUE_NAME, url=queue_url, expire_time=seconds, immediate=immediate)
+    return PriorityRedisExpireHuey(
+        QUEUE_NAME, url=queue_url, expire_time=seconds, immediate=immediate
+    )
 
 
 class Jobs:
@@ -142,7 +145,7 @@ class Jobs:
         from bot.github.routing import Event
 
         fields = {"delivery": delivery_id, **logs.delivery_fields(name, payload)}
-        with logged_job(task, fields), arxiv.serving(self.arxiv):
+        with logged_job(task, fields), arxiv.serving(self.arxiv), self.pacing():
             handlers.run(Event(name, payload, delivery_id), self.settings, self.locks)
 
     def _reconcile(self, task: Task | None = None) -> None:
@@ -152,8 +155,40 @@ class Jobs:
         if self.settings.repository is None:
             return
         fields = {"repository": self.settings.repository}
-        with logged_job(task, fields, job="reconcile"), arxiv.serving(self.arxiv):
+        with logged_job(task, fields, job="reconcile"), arxiv.serving(self.arxiv), self.pacing():
             reconcile.run(self.settings, grace=RECONCILE_GRACE, lock=self.locks)
+
+    def enqueue_delivery(self, name: str, payload: dict[str, Any], delivery_id: str) -> None:
+        """Queue a delivery; the oldest submission first when many wait (a burst is paced)."""
+        self.handle_delivery(name, payload, delivery_id, priority=priority_of(payload))
+
+    @cached_property
+    def pacer(self) -> Any:
+        """The pacer of this process's writes (built on the worker's side, on first use)."""
+        from bot.github.pacing import LocalSlots, Pacer
+
+        if self.settings.queue_url.startswith(("redis://", "rediss://")):
+            from bot.service.slots import RedisSlots
+
+            return Pacer(
+                RedisSlots(self.settings.queue_url, QUEUE_NAME), self.settings.write_limits
+            )
+        return Pacer(LocalSlots(), self.settings.write_limits)
+
+    def pacing(self) -> AbstractContextManager[None]:
+        from bot.github import pacing
+
+        return pacing.using(self.pacer)
+
+
+# Jobs for older issues run first; pushes (every paper PR's rebuild) before any issue.
+_FIRST = 10**9
+
+
+def priority_of(payload: dict[str, Any]) -> int:
+    issue = payload.get("issue")
+    number = issue.get("number") if isinstance(issue, dict) else None
+    return _FIRST - number if isinstance(number, int) and 0 < number < _FIRST else _FIRST
 
 
 @contextmanager
