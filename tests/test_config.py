@@ -3,9 +3,10 @@
 import pytest
 from helpers import new_key
 
-from bot.service.config import ConfigError, Settings
+from bot.service.config import MIN_SECRET_LENGTH, ConfigError, Settings
 
-BASE = {"GITHUB_WEBHOOK_SECRET": "hook-secret", "GITHUB_TOKEN": "tok"}
+SECRET = "hook-secret-0123456789"
+BASE = {"GITHUB_WEBHOOK_SECRET": SECRET, "GITHUB_TOKEN": "tok"}
 
 
 def problems(env: dict[str, str]) -> str:
@@ -35,6 +36,18 @@ def test_every_problem_is_listed_in_one_message():
         assert expected in message
 
 
+@pytest.mark.parametrize("secret", [" ", "a", "x" * 15, " " * 16, " a" * 8])
+def test_a_webhook_secret_shorter_than_16_characters_is_refused_saying_why(secret):
+    message = problems({**BASE, "GITHUB_WEBHOOK_SECRET": secret})
+    assert f"- GITHUB_WEBHOOK_SECRET is shorter than {MIN_SECRET_LENGTH} characters" in message
+    assert "can be guessed and deliveries forged" in message
+    assert "secrets.token_hex(32)" in message
+
+
+def test_a_webhook_secret_of_16_characters_is_accepted():
+    assert Settings.from_env({**BASE, "GITHUB_WEBHOOK_SECRET": "x" * 16}).webhook_secret
+
+
 @pytest.mark.parametrize("port", ["0", "65536", "-1", "80 "])
 def test_a_port_out_of_range_is_refused(port):
     assert "PORT must be a TCP port number" in problems({**BASE, "PORT": port})
@@ -51,7 +64,7 @@ def test_app_settings_from_a_key_file(tmp_path):
     private, _ = new_key()
     (tmp_path / "app.pem").write_text(private)
     env = {
-        "GITHUB_WEBHOOK_SECRET": "s",
+        "GITHUB_WEBHOOK_SECRET": SECRET,
         "GITHUB_APP_ID": "42",
         "GITHUB_APP_PRIVATE_KEY_FILE": str(tmp_path / "app.pem"),
     }
@@ -63,7 +76,7 @@ def test_app_settings_from_a_key_file(tmp_path):
 
 def test_a_key_with_escaped_newlines_as_platforms_store_it_is_read():
     private, _ = new_key()
-    env = {"GITHUB_WEBHOOK_SECRET": "s", "GITHUB_APP_ID": "42"}
+    env = {"GITHUB_WEBHOOK_SECRET": SECRET, "GITHUB_APP_ID": "42"}
     settings = Settings.from_env(env | {"GITHUB_APP_PRIVATE_KEY": private.replace("\n", "\\n")})
     assert settings.app_private_key == private
 
@@ -71,7 +84,7 @@ def test_a_key_with_escaped_newlines_as_platforms_store_it_is_read():
 def test_an_unreadable_key_file_is_named(tmp_path):
     message = problems(
         {
-            "GITHUB_WEBHOOK_SECRET": "s",
+            "GITHUB_WEBHOOK_SECRET": SECRET,
             "GITHUB_APP_ID": "42",
             "GITHUB_APP_PRIVATE_KEY_FILE": str(tmp_path / "missing.pem"),
         }
@@ -82,7 +95,11 @@ def test_an_unreadable_key_file_is_named(tmp_path):
 
 def test_a_malformed_key_is_named_without_its_text():
     message = problems(
-        {"GITHUB_WEBHOOK_SECRET": "s", "GITHUB_APP_ID": "42", "GITHUB_APP_PRIVATE_KEY": "hunter2"}
+        {
+            "GITHUB_WEBHOOK_SECRET": SECRET,
+            "GITHUB_APP_ID": "42",
+            "GITHUB_APP_PRIVATE_KEY": "hunter2",
+        }
     )
     assert "GITHUB_APP_PRIVATE_KEY is not a PEM private key" in message
     assert "hunter2" not in message
@@ -91,10 +108,10 @@ def test_a_malformed_key_is_named_without_its_text():
 def test_an_app_id_without_a_key_and_a_key_without_an_id():
     private, _ = new_key()
     assert "GITHUB_APP_PRIVATE_KEY is not set" in problems(
-        {"GITHUB_WEBHOOK_SECRET": "s", "GITHUB_APP_ID": "42"}
+        {"GITHUB_WEBHOOK_SECRET": SECRET, "GITHUB_APP_ID": "42"}
     )
     assert "GITHUB_APP_ID must be the App's numeric id" in problems(
-        {"GITHUB_WEBHOOK_SECRET": "s", "GITHUB_APP_PRIVATE_KEY": private}
+        {"GITHUB_WEBHOOK_SECRET": SECRET, "GITHUB_APP_PRIVATE_KEY": private}
     )
 
 

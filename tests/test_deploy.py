@@ -27,6 +27,7 @@ from processes import Service, clean_environment, service_environment, wait_unti
 
 from bot.core import paths
 from bot.service import procfile
+from bot.service.config import MIN_SECRET_LENGTH
 
 
 def test_the_procfile_runs_gunicorn_on_port_and_a_worker():
@@ -179,6 +180,40 @@ def test_without_a_webhook_secret_neither_process_starts(tmp_path, name):
 
 
 @pytest.mark.parametrize("name", ["web", "worker"])
+def test_a_short_webhook_secret_stops_each_process_saying_why(tmp_path, name):
+    """A deployment with GITHUB_WEBHOOK_SECRET=a never accepts a delivery: neither process
+    starts, and the message says why and how to make a good secret."""
+    env = clean_environment(
+        GITHUB_WEBHOOK_SECRET="sesame",
+        GITHUB_TOKEN="tok-secret-1",
+        QUEUE_URL=f"sqlite:///{tmp_path}/q.db",
+    )
+    code, output = run_until_exit(Service(env, log_dir=tmp_path), name)
+    assert code != 0
+    assert f"- GITHUB_WEBHOOK_SECRET is shorter than {MIN_SECRET_LENGTH} characters" in output
+    assert "sesame" not in output
+    assert "Traceback" not in output
+
+
+@pytest.mark.parametrize("command", ["serve", "reconcile"])
+def test_a_short_webhook_secret_stops_serve_and_reconcile(tmp_path, command):
+    env = clean_environment(GITHUB_WEBHOOK_SECRET="sesame", GITHUB_TOKEN="tok-secret-1")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", command],
+        cwd=paths.ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert f"- GITHUB_WEBHOOK_SECRET is shorter than {MIN_SECRET_LENGTH} characters" in (
+        result.stderr
+    )
+    assert "sesame" not in result.stderr
+
+
+@pytest.mark.parametrize("name", ["web", "worker"])
 def test_a_malformed_private_key_is_named_and_never_printed(tmp_path, name):
     key = "\n".join(
         [
@@ -188,7 +223,7 @@ def test_a_malformed_private_key_is_named_and_never_printed(tmp_path, name):
         ]
     )
     env = clean_environment(
-        GITHUB_WEBHOOK_SECRET="hook-secret-1",
+        GITHUB_WEBHOOK_SECRET="hook-secret-0123456789",
         GITHUB_APP_ID="123",
         GITHUB_APP_PRIVATE_KEY=key,
     )
@@ -197,7 +232,7 @@ def test_a_malformed_private_key_is_named_and_never_printed(tmp_path, name):
     assert code != 0
     assert "- GITHUB_APP_PRIVATE_KEY is not a PEM private key" in output
     assert "c2VjcmV0LWtleS1tYXRlcmlhbA" not in output
-    assert "hook-secret-1" not in output
+    assert "hook-secret-0123456789" not in output
     assert "Traceback" not in output
 
 

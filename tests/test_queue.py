@@ -1,16 +1,21 @@
 """The job queue: duplicates dropped, retries only for what may pass, SQLite and Redis alike."""
 
+import json
+import pickle
 import uuid
+from datetime import datetime
+from pathlib import Path
 
 import pytest
 import requests
 from github import GithubException, RateLimitExceededException
 from helpers import PAPER, REPO, file_issue, form_body, seed, status_comment
+from huey.storage import SqliteStorage
 from processes import Service, free_port, service_environment, wait_until
 
 from bot.github.errors import is_transient
 from bot.service.config import Settings
-from bot.service.queue import RETRIES, RETRY_BACKOFF, RETRY_DELAY_SECONDS, Jobs
+from bot.service.queue import QUEUE_NAME, RETRIES, RETRY_BACKOFF, RETRY_DELAY_SECONDS, Jobs
 
 
 def test_a_duplicate_delivery_is_answered_and_dropped(bot):
@@ -73,6 +78,10 @@ def test_a_github_outage_schedules_a_retry_with_backoff(bot):
     [retry] = bot.jobs.huey.scheduled()
     assert retry.retries == RETRIES - 1
     assert retry.retry_delay == RETRY_DELAY_SECONDS * RETRY_BACKOFF
+    [stored] = bot.jobs.huey.storage.scheduled_items()  # JSON, the retry's time as ISO 8601
+    job = json.loads(stored)
+    assert job["args"] == ["issues", payload, job["args"][2]]
+    assert datetime.fromisoformat(job["eta"]["datetime"]) == retry.eta
 
 
 def test_a_permanent_failure_is_not_retried(bot):
@@ -88,6 +97,36 @@ def test_a_permanent_failure_is_not_retried(bot):
 
 
 # -- the queue's backends, as separate processes ---------------------------------------
+
+
+class WritesAFile:
+    """What anyone who can write to the queue could plant for a pickling worker to load."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self):
+        return (Path.write_text, (self.path, "the worker ran code from the queue"))
+
+
+def test_a_pickle_planted_in_the_queue_file_is_skipped_and_never_run(service, standin, tmp_path):
+    """Someone with write access to the SQLite file (or Redis) plants a job; the worker does
+    not run its code, logs one line saying it skipped an entry, and goes on with real work."""
+    marker = tmp_path / "owned"
+    SqliteStorage(QUEUE_NAME, filename=str(tmp_path / "queue.db")).enqueue(
+        pickle.dumps(WritesAFile(marker)), None
+    )
+    service.start("web")
+    service.start("worker")
+    service.wait_healthy()
+
+    number, payload = file_issue(standin, form_body(PAPER))
+    assert service.deliver("issues", payload).status == 202
+    wait_until(lambda: status_comment(standin, number), "the status comment")  # queued after
+
+    assert not marker.exists()
+    [line] = [line for line in service.json_lines("worker") if line.get("msg") == "queue"]
+    assert line["outcome"] == "skipped an entry that is not a job"
 
 
 def test_healthz_and_deliveries_say_503_when_the_queue_is_unreachable(standin, tmp_path):

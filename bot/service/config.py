@@ -19,6 +19,9 @@ _SWITCH = {"on": True, "off": False}
 DEFAULT_QUEUE_URL = f"sqlite:///{Path('var') / 'queue.db'}"
 _REPOSITORY = re.compile(r"\A[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+\Z")
 _LOGIN = re.compile(r"\A[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\[bot\])?\Z")
+# Anyone who knows or guesses the secret can forge deliveries (and /approve
+# comments with them); GitHub's own advice is a long random string.
+MIN_SECRET_LENGTH = 16
 
 
 class ConfigError(RuntimeError):
@@ -62,6 +65,13 @@ class Settings:
         if webhook and not secret:
             problems.append(
                 "GITHUB_WEBHOOK_SECRET is not set: without it no delivery can be authenticated"
+            )
+        elif webhook and len(secret.strip()) < MIN_SECRET_LENGTH:
+            problems.append(
+                f"GITHUB_WEBHOOK_SECRET is shorter than {MIN_SECRET_LENGTH} characters (not "
+                "counting white space around it): a secret that short can be guessed and "
+                "deliveries forged; make one with python -c 'import secrets; "
+                "print(secrets.token_hex(32))' and set it on GitHub and here"
             )
         token = env.get("GITHUB_TOKEN") or None
         app_id, key = _app_settings(env, problems)

@@ -12,22 +12,29 @@ other failure is a bug or a permanent refusal and is not retried, so a
 broken delivery cannot cycle in the queue. Whatever is lost anyway (a worker
 killed mid-job, a delivery GitHub never made) the reconcile pass completes.
 
+Jobs wait in the queue as JSON (``JsonJobs``), never as pickles: whoever can
+write to the Redis server or the SQLite file can at most queue a delivery, not
+run code in the worker.
+
 The web app never imports the GitHub edge: the jobs import it when they run.
 Each process has one arXiv source (``bot.arxiv``), built with its queue, so
 that all its jobs share one cache and one turn at arXiv.
 """
 
+import json
 import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from huey import Huey, PriorityRedisExpireHuey, crontab
 from huey.api import Task
+from huey.registry import Message
+from huey.serializer import Serializer
 from huey.storage import SqliteStorage
 
 from bot import arxiv
@@ -61,17 +68,83 @@ class _QueueFile(SqliteStorage):
         return connection
 
 
+class UndecodableJob(ValueError):
+    """An entry of the queue that is not a job this bot wrote; it is skipped."""
+
+
+# huey's fields of a job that hold a time: a datetime, a timedelta or seconds.
+_TIMES = ("eta", "expires", "expires_resolved")
+
+
+class JsonJobs(Serializer):
+    """huey's jobs as JSON: the task's name, its arguments, and huey's numbers and times.
+
+    huey's own serializer pickles each job, and unpickling runs whatever code
+    the pickle names. A job of this bot is a name and JSON data (a delivery's
+    event, payload and id), so nothing else is needed; the times huey keeps
+    (``eta`` of a retry) are written as ISO 8601 text. Pipelines and chords,
+    which the bot does not use, are refused; so are results (the queue keeps
+    none). An entry that does not decode is logged and skipped by the worker.
+    """
+
+    def _serialize(self, message: Message) -> bytes:
+        if not isinstance(message, Message):
+            raise TypeError(f"only jobs go through the queue, not {type(message).__name__}")
+        if message.on_complete or message.on_error or message.chord_config:
+            raise TypeError("the bot's jobs are single tasks, not pipelines or chords")
+        fields = message._asdict()
+        for name in _TIMES:
+            fields[name] = _time_to_json(fields[name])
+        return json.dumps(fields, separators=(",", ":")).encode()
+
+    def _deserialize(self, data: bytes) -> Message:
+        try:
+            fields = json.loads(data)
+            if not isinstance(fields, dict) or not set(fields) <= set(Message._fields):
+                raise ValueError("not an object of huey's job fields")
+            if not isinstance(fields.get("name"), str) or not isinstance(fields.get("args"), list):
+                raise ValueError("no task name or no argument list")
+            for name in _TIMES:
+                fields[name] = _time_from_json(fields.get(name))
+        except (ValueError, TypeError, AttributeError) as error:  # JSON's errors are ValueErrors
+            reason = f"{type(error).__name__}: {error}"[:200]
+            skipped = {"outcome": "skipped an entry that is not a job", "error": reason}
+            logs.log.warning("queue", extra={"fields": skipped})
+            raise UndecodableJob(reason) from None
+        return Message(**{**fields, "args": tuple(fields["args"])})
+
+
+def _time_to_json(value: datetime | timedelta | float | None) -> Any:
+    if isinstance(value, datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, timedelta):
+        return {"seconds": value.total_seconds()}
+    return value
+
+
+def _time_from_json(value: Any) -> datetime | timedelta | float | None:
+    if isinstance(value, dict) and set(value) == {"datetime"}:
+        return datetime.fromisoformat(value["datetime"])
+    if isinstance(value, dict) and set(value) == {"seconds"}:
+        return timedelta(seconds=value["seconds"])
+    if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
+        return value
+    raise ValueError(f"a time that is none of a datetime, a timedelta or seconds: {value!r}")
+
+
 def make_huey(queue_url: str, *, immediate: bool = False) -> Huey:
-    """huey on the SQLite file or the Redis server ``queue_url`` names."""
+    """huey on the SQLite file or the Redis server ``queue_url`` names, jobs in JSON.
+
+    No results are kept: nobody reads them, and a failed job's would pile up.
+    """
+    options: dict[str, Any] = {"immediate": immediate, "serializer": JsonJobs(), "results": False}
     if queue_url.startswith("sqlite:///"):
         path = Path(queue_url.removeprefix("sqlite:///"))
         path.parent.mkdir(parents=True, exist_ok=True)
-        return Huey(QUEUE_NAME, storage_class=_QueueFile, filename=str(path), immediate=immediate)
+        return Huey(QUEUE_NAME, storage_class=_QueueFile, filename=str(path), **options)
     # The "expire" flavour: its put_if_empty takes a TTL on any Redis version.
     seconds = int(DELIVERY_MEMORY.total_seconds())
-    return PriorityRedisExpireHuey(
-        QUEUE_NAME, url=queue_url, expire_time=seconds, immediate=immediate
-    )
+    return PriorityRedisExpireHuey(QUEUE_NAME, url=queue_url, expire_time=seconds, **options)
 
 
 class Jobs:
