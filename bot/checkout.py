@@ -2,6 +2,9 @@
 
 The only part of the bot that writes the list's files on disk; what they
 compute is the pure core's (``bot.core``), the same code the bot runs on GitHub.
+Every problem is one line that starts with the file (and the line) it is
+about and says what to do, the same for ``render`` and ``check``; ``render``
+writes nothing unless the data is publishable.
 """
 
 import argparse
@@ -11,25 +14,48 @@ from pathlib import Path
 from bot.core import paths
 from bot.core.forms import form_problems, write_form
 from bot.core.listing import data_problems
-from bot.core.papers import DataFileError, load_papers
+from bot.core.papers import DataFileError, Paper, locate_papers
 from bot.core.table import ReadmeError, update_readme
 
 
+class _Unreadable(Exception):
+    """A file of the checkout that cannot be read; the message names it and what to do."""
+
+
 def _read(root: Path, name: str) -> str:
-    return (root / name).read_text(encoding="utf-8")
+    try:
+        return (root / name).read_text(encoding="utf-8")
+    except OSError as error:
+        raise _Unreadable(
+            f"{name}: cannot be read ({error.strerror or error}); run the command in the "
+            "list's checkout, or pass --root with its path"
+        ) from None
+    except UnicodeDecodeError as error:
+        raise _Unreadable(
+            f"{name}: is not UTF-8 text (byte {error.start}); save it as UTF-8"
+        ) from None
+
+
+def _papers(root: Path) -> tuple[list[Paper], list[str]]:
+    """The data file's papers, and every reason not to publish them (file and line first)."""
+    try:
+        papers, where = locate_papers(_read(root, paths.DATA_IN_REPO))
+    except DataFileError as error:
+        return [], [f"{paths.DATA_IN_REPO}: {error}"]
+    return papers, [f"{paths.DATA_IN_REPO}: {problem}" for problem in data_problems(papers, where)]
 
 
 def render(args: argparse.Namespace) -> int:
     root = args.root
     try:
-        papers = load_papers(_read(root, paths.DATA_IN_REPO))
-        problems = data_problems(papers)
+        papers, problems = _papers(root)
         if problems:
-            return _fail(problems, "fix the data before rendering")
+            return _fail(problems, "render refused, README.md left as it was")
         readme = _read(root, paths.README_IN_REPO)
-        (root / paths.README_IN_REPO).write_text(update_readme(readme, papers), encoding="utf-8")
-    except (DataFileError, ReadmeError) as error:
-        return _fail([_where(error)], "render failed")
+        table = update_readme(readme, papers)
+    except (_Unreadable, ReadmeError) as error:
+        return _fail([_where(error)], "render refused, README.md left as it was")
+    (root / paths.README_IN_REPO).write_text(table, encoding="utf-8")
     print(f"README.md: table rendered with {len(papers)} papers")
     return 0
 
@@ -37,8 +63,7 @@ def render(args: argparse.Namespace) -> int:
 def check(args: argparse.Namespace) -> int:
     root = args.root
     try:
-        papers = load_papers(_read(root, paths.DATA_IN_REPO))
-        problems = [f"{paths.DATA_IN_REPO}: {problem}" for problem in data_problems(papers)]
+        papers, problems = _papers(root)
         problems += form_problems(
             schema=root / paths.SCHEMA_IN_REPO, form=root / paths.FORM_IN_REPO
         )
@@ -46,7 +71,7 @@ def check(args: argparse.Namespace) -> int:
             readme = _read(root, paths.README_IN_REPO)
             if update_readme(readme, papers) != readme:
                 problems.append("README.md: the table is out of date; run `python -m bot render`")
-    except (DataFileError, ReadmeError) as error:
+    except (_Unreadable, ReadmeError) as error:
         return _fail([_where(error)], "check failed")
     if problems:
         return _fail(problems, "check failed")
@@ -62,8 +87,7 @@ def form(args: argparse.Namespace) -> int:
 
 
 def _where(error: Exception) -> str:
-    where = paths.DATA_IN_REPO if isinstance(error, DataFileError) else paths.README_IN_REPO
-    return f"{where}: {error}"
+    return str(error) if isinstance(error, _Unreadable) else f"{paths.README_IN_REPO}: {error}"
 
 
 def _fail(problems: list[str], summary: str) -> int:

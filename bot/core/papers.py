@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,14 +22,65 @@ Paper = dict[str, Any]
 
 
 class DataFileError(ValueError):
-    """The data file cannot be read as a list of papers; the message says where."""
+    """The data file cannot be read as a list of papers; the message says where and what to do."""
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where one paper of the data file is: its first line, and each key's line and text.
+
+    ``values`` holds, for a key whose value is a plain (unquoted) scalar, the text
+    as written, so a message can show how YAML read it (``title: No`` is false).
+    """
+
+    line: int
+    lines: dict[str, int]
+    values: dict[str, str]
 
 
 # -- the data file ---------------------------------------------------------------
 
 
-# libyaml's loader when PyYAML was built with it: the same documents, several times faster.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """libyaml's safe loader when PyYAML has it (several times faster), with two changes.
+
+    A key given twice in one paper is refused: YAML keeps the last one, so a
+    hand edit that adds ``year: 1999`` below ``year: 2023`` would silently win.
+    And when ``located`` is set, each paper's lines are recorded for messages.
+    """
+
+    located: dict[int, Located] | None = None
+
+
+def _mapping(loader: _Loader, node: yaml.MappingNode) -> Iterator[dict[Any, Any]]:
+    """A mapping as PyYAML's safe constructor builds it, after the repeated-key check."""
+    first: dict[str, int] = {}
+    for key, _ in node.value:
+        if not isinstance(key, yaml.ScalarNode) or key.value == "<<":  # merge keys may repeat
+            continue
+        line = key.start_mark.line + 1
+        if key.value in first:
+            raise DataFileError(
+                f"line {line}, column {key.start_mark.column + 1}: `{key.value}:` is given "
+                f"a second time in this entry (first at line {first[key.value]}), and YAML "
+                f"would keep only the last; keep one `{key.value}:` line"
+            )
+        first[key.value] = line
+    data: dict[Any, Any] = {}
+    yield data
+    data.update(loader.construct_mapping(node))
+    if loader.located is not None:
+        values = {
+            key.value: value.value
+            for key, value in node.value
+            if isinstance(key, yaml.ScalarNode)
+            and isinstance(value, yaml.ScalarNode)
+            and not value.style
+        }
+        loader.located[id(data)] = Located(node.start_mark.line + 1, first, values)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _mapping)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -82,19 +134,63 @@ def _no_garbage_collection() -> Iterator[None]:
 
 def load_papers(text: str) -> list[Paper]:
     """Parse the data file; a defect is reported with its line, never as a traceback."""
+    return _load(text, None)
+
+
+def locate_papers(text: str) -> tuple[list[Paper], list[Located | None]]:
+    """The papers and where each one is in the file (for messages to a maintainer)."""
+    located: dict[int, Located] = {}
+    papers = _load(text, located)
+    return papers, [located.get(id(paper)) for paper in papers]
+
+
+def _load(text: str, located: dict[int, Located] | None) -> list[Paper]:
+    loader = _Loader(text)
+    loader.located = located
     try:
         with _no_garbage_collection():
-            data = yaml.load(text, Loader=_Loader)
+            data = loader.get_single_data()
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise DataFileError(f"{where}{problem}") from None
+        raise DataFileError(_yaml_problem(error)) from None
+    finally:
+        loader.dispose()
     if data is None:
-        return []
+        raise DataFileError(
+            "line 1: the file holds no papers (it is empty or only comments); restore it "
+            "(e.g. `git checkout data/papers.yaml`), or write `[]` for a list of none"
+        )
     if not isinstance(data, list):
-        raise DataFileError("the file must be a YAML list of papers (each item starting with '- ')")
+        raise DataFileError(
+            "line 1: the file must be a YAML list of papers; start each paper with `- `"
+        )
     return data
+
+
+# What to do about PyYAML's problems, by the words of its message.
+_YAML_FIXES = (
+    ("quoted scalar", "close the quote that opens here"),
+    ("flow", "close the bracket that opens here, or put the text in quotes"),
+    ("tab character", "indent with spaces, not tabs"),
+    ("mapping values are not allowed", "put a text holding `: ` in quotes, or fix the indent"),
+    ("expected", "look for a quote left open or an indent that is off between the two lines"),
+)
+
+
+def _yaml_problem(error: yaml.YAMLError) -> str:
+    """PyYAML's error in one line: where the construct that failed began (an unclosed
+    quote is found only at the end of the file), where the parser gave up, what to do."""
+    problem = getattr(error, "problem", None) or str(error).split("\n", 1)[0]
+    context = getattr(error, "context", None)
+    start = getattr(error, "context_mark", None) if context else None
+    end = getattr(error, "problem_mark", None)
+    mark = start or end
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+    what = f"{context}: {problem}" if start else problem
+    if start and end and end.line != start.line:
+        what += f" at line {end.line + 1}"
+    words = f"{context or ''} {problem}"
+    fix = next((fix for clue, fix in _YAML_FIXES if clue in words), "fix the YAML there")
+    return f"{where}{what}; {fix}"
 
 
 def add_paper(papers: list[Paper], paper: Paper) -> list[Paper]:
