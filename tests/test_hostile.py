@@ -301,11 +301,11 @@ BODIES = {
     ),
     "sixty-thousand-characters-of-text": (
         with_values(relevance="x" * 60_000),
-        [f"- **{LABELS['relevance']}**: This field is too long (at most 2000 characters)."],
+        [f"- **{LABELS['relevance']}**: This field is too long (60,000 characters; at most"],
     ),
     "sixty-thousand-blanks-inside-a-value": (
         with_values(relevance="a" + " \u200b\n" * 20_000 + "b"),
-        ["This field is too long (at most 2000 characters)."],
+        ["This field is too long (60,002 characters; at most 2,000)."],
     ),
     "zero-width-characters-around-values": (
         with_values(title="\u200b\u200dDVIS: Decoupled Video Instance Segmentation\u2060"),
@@ -392,7 +392,7 @@ def test_a_megabyte_body_is_refused_at_the_door_and_a_large_one_read_quickly(bot
             assert bot.github.requests == []
     status = only_status(bot, number)
     check_answer(status)
-    assert "- **Relevance**: This field is too long (at most 2000 characters)." in status
+    assert "- **Relevance**: This field is too long (900,000 characters; at most 2,000)." in status
     assert bot.github.pulls(REPO) == []
 
 

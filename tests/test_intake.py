@@ -4,7 +4,7 @@ import pytest
 from helpers import PAPER, REPO, form_body, only_status, status_comments
 
 from bot.core import messages
-from bot.core.messages import STATUS_MARKER
+from bot.core.messages import STATUS_MARKER, unknown_section
 from bot.core.submission import assess, status_text
 from bot.core.table import render_row
 
@@ -141,3 +141,60 @@ def test_hostile_values_cannot_break_the_comment(title):
     assert "[x](javascript" not in text
     table_lines = [line for line in text.splitlines() if line.startswith("|")]
     assert len(table_lines) == 3
+
+
+# -- answers as people really type them ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "<https://arxiv.org/abs/2306.03413>",
+        "[arXiv](https://arxiv.org/abs/2306.03413)",
+        "[DVIS on arXiv](https://arxiv.org/abs/2306.03413)",
+    ],
+)
+def test_a_link_pasted_as_markdown_is_read_as_its_address(bot, typed):
+    """A contributor pastes the paper's link as Markdown; the bot takes the address out."""
+    number, payload = bot.file_issue(form_body({**PAPER, "paper_url": typed}))
+    bot.deliver("issues", payload)
+    status = only_status(bot, number)
+    assert "**Ready for review.**" in status
+    assert "| [Paper](https://arxiv.org/abs/2306.03413) |" in status
+
+
+def test_a_field_too_long_says_how_long_it_is(bot):
+    number, payload = bot.file_issue(form_body({**PAPER, "relevance": "x" * 2345}))
+    bot.deliver("issues", payload)
+    assert "- **Relevance**: This field is too long (2,345 characters; at most 2,000)." in (
+        only_status(bot, number)
+    )
+
+
+def test_a_section_typed_by_hand_that_the_form_lacks_is_reported_not_glued_on(bot):
+    """`### Authors` added below the paper link used to become part of the link ("not a
+    valid web address"); now the contributor is told about the section itself."""
+    body = form_body(PAPER).replace(
+        "https://arxiv.org/abs/2306.03413",
+        "https://arxiv.org/abs/2306.03413\n\n### Authors\n\nTao Zhang, Xingye Tian",
+    )
+    number, payload = bot.file_issue(body)
+    bot.deliver("issues", payload)
+    status = only_status(bot, number)
+    assert f"- **Paper link**: {unknown_section('Authors')}" in status
+    assert "web address" not in status and "Tao Zhang" not in status
+
+
+def test_a_heading_typed_inside_relevance_stays_part_of_it(bot):
+    relevance = "Decouples segmentation and tracking.\n### Results\nFirst on OVIS."
+    number, payload = bot.file_issue(form_body({**PAPER, "relevance": relevance}))
+    bot.deliver("issues", payload)
+    status = only_status(bot, number)
+    assert "**Ready for review.**" in status
+    assert "Decouples segmentation and tracking.<br>### Results<br>First on OVIS." in status
+
+
+def test_a_dataset_typed_twice_in_another_case_is_listed_once(bot):
+    number, payload = bot.file_issue(form_body({**PAPER, "datasets": "OVIS, ovis, YouTube-VIS"}))
+    bot.deliver("issues", payload)
+    assert "| OVIS, YouTube-VIS |" in only_status(bot, number)

@@ -16,8 +16,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from bot.core import messages
 from bot.core.forms import build_form
-from bot.core.schema import load_schema
+from bot.core.schema import load_schema, resolve
+from bot.core.table import escape_text
 
 NO_RESPONSE = "_No response_"
 NO_SELECTION = "None"
@@ -38,6 +40,11 @@ _HEADING = re.compile(r" {0,3}###(?P<text>.*)")
 # instead of being retried with every shorter fence.
 _EMPTY_FENCE = re.compile(r"(?P<fence>`{3,}+|~{3,}+)[^\n]*\n\s*(?P=fence)")
 _CHECKBOX = re.compile(r"[-*] \[(?P<mark>[ xX]?)\] (?P<option>.*)")
+# A link pasted as Markdown: ``<URL>`` or ``[text](URL)``, whole (linear: one start, and
+# the URL's run backs off at most to its last ")").
+_WRAPPED_LINK = re.compile(r"<(?P<angled>[^<>\s]+)>|\[[^\[\]\n]*\]\((?P<inline>\S+)\)")
+# A section heading typed by hand is shown at most this long in a message.
+_HEADING_SHOWN = 80
 _LIST_SEPARATORS = re.compile(r"[,;\n]")
 _BOOLEANS = {"yes": True, "true": True, "no": False, "false": False}
 
@@ -90,7 +97,7 @@ def parse_issue(
     schema = schema if schema is not None else load_schema()
     form = form if form is not None else build_form(schema)
     fields = _fields(form)
-    sections, counts = _split_sections(_normalise(body or ""), fields)
+    sections, counts, strays = _split_sections(_normalise(body or ""), fields)
     if not counts:
         return {}, [_not_a_form_error(form, fields)]
 
@@ -100,7 +107,10 @@ def parse_issue(
     for element in fields:
         field, label = element["id"], element["attributes"]["label"]
         try:
-            value = _field_value(element, sections, counts, properties.get(field, {}))
+            if field in strays:
+                raise _BadValue(messages.unknown_section(_shown_heading(strays[field])))
+            prop = resolve(schema, properties.get(field, {}))
+            value = _field_value(element, sections, counts, prop)
         except _BadValue as problem:
             errors.append(FieldError(field, label, str(problem)))
             continue
@@ -126,26 +136,44 @@ def _key(label: str) -> str:
 
 def _split_sections(
     body: str, fields: list[dict[str, Any]]
-) -> tuple[dict[str, list[str]], Counter[str]]:
-    """The lines under each form heading, and how often each heading occurs.
+) -> tuple[dict[str, list[str]], Counter[str], dict[str, str]]:
+    """The lines under each form heading, how often each heading occurs, and stray headings.
 
-    Only a line that is exactly ``### <a label of this form>`` starts a section,
-    so any other heading, list or text belongs to the value it was typed in.
-    Text before the first heading belongs to no field and is left out.
+    A line that is exactly ``### <a label of this form>`` starts a section. Any
+    other ``###`` line typed in a text area (Relevance, Notes) is part of its
+    value: people write headings there. Below a one-line field (or a choice),
+    where no value spans lines, it is a section the form does not have: its
+    text is left out, and the field it follows is mapped to the heading (the
+    first such), so the contributor is told instead of finding the text glued
+    onto that field. Text before the first heading belongs to no field.
     """
     ids_by_key = {_key(element["attributes"]["label"]): element["id"] for element in fields}
+    kinds = {element["id"]: element["type"] for element in fields}
     sections: dict[str, list[str]] = {}
     counts: Counter[str] = Counter()
+    strays: dict[str, str] = {}
     current: list[str] = []
+    above: str | None = None  # the form field whose section (or stray sections) we are in
     for line in body.split("\n"):
         heading = _HEADING.fullmatch(line)
         field = ids_by_key.get(_key(heading["text"])) if heading else None
-        if field is None:
+        if field is not None:
+            counts[field] += 1
+            current, above = sections.setdefault(field, []), field
+        elif heading and above is not None and kinds[above] != "textarea":
+            strays.setdefault(above, heading["text"])
+            current = []
+        else:
             current.append(line)
-            continue
-        counts[field] += 1
-        current = sections.setdefault(field, [])
-    return sections, counts
+    return sections, counts, strays
+
+
+def _shown_heading(text: str) -> str:
+    """A heading someone typed, as the status comment may quote it: escaped, and short."""
+    text = " ".join(text.split())
+    if len(text) > _HEADING_SHOWN:
+        text = text[: _HEADING_SHOWN - 1] + "…"
+    return escape_text(text)
 
 
 def _field_value(
@@ -205,7 +233,15 @@ def _typed(text: str, element: dict[str, Any], prop: dict[str, Any]) -> Any:
         return _items(text)
     if kind == "boolean":
         return _boolean(text)
+    if prop.get("format") == "uri":
+        return _link(text)
     return text
+
+
+def _link(text: str) -> str:
+    """The URL of a link pasted as Markdown (``<URL>``, ``[arXiv](URL)``), else the text."""
+    wrapped = _WRAPPED_LINK.fullmatch(text)
+    return (wrapped["angled"] or wrapped["inline"]) if wrapped else text
 
 
 def _checked_options(text: str) -> list[str]:
@@ -230,9 +266,14 @@ def _integer(text: str) -> int:
 
 
 def _items(text: str) -> list[str]:
-    """A list typed as text: split on commas, semicolons or lines; blanks and repeats dropped."""
+    """A list typed as text: split on commas, semicolons or lines; blanks dropped, and
+    repeats, whatever their case (``OVIS, ovis``), the first spelling kept."""
     items = (_strip(item) for item in _LIST_SEPARATORS.split(text))
-    return list(dict.fromkeys(item for item in items if item))
+    first: dict[str, str] = {}
+    for item in items:
+        if item:
+            first.setdefault(item.casefold(), item)
+    return list(first.values())
 
 
 def _boolean(text: str) -> bool:

@@ -16,7 +16,7 @@ import yaml
 
 from bot.core.metadata import FILLED_FROM_ARXIV
 from bot.core.paths import FORM, ROOT, SCHEMA
-from bot.core.schema import read_schema
+from bot.core.schema import read_schema, resolve
 
 INTAKE_LABEL = "new paper"
 FORM_NAME = "New paper"
@@ -69,7 +69,7 @@ def build_form(schema: dict[str, Any]) -> dict[str, Any]:
     """
     required = set(schema.get("required", [])) - set(FILLED_FROM_ARXIV)
     fields = [
-        _field(name, _resolve(schema, prop), name in required)
+        _field(name, resolve(schema, prop), name in required)
         for name, prop in schema["properties"].items()
     ]
     return {
@@ -155,18 +155,6 @@ def _allows_line_breaks(prop: dict[str, Any]) -> bool:
     """Whether the property's pattern (if any) admits a value spanning two lines."""
     pattern = prop.get("pattern")
     return pattern is None or re.search(pattern, "line one\nline two") is not None
-
-
-def _resolve(schema: dict[str, Any], prop: dict[str, Any]) -> dict[str, Any]:
-    """Inline a local ``$ref`` (e.g. ``#/$defs/http_url``) so the property's type is visible."""
-    ref = prop.get("$ref")
-    if ref is None:
-        return prop
-    target: Any = schema
-    for part in ref.removeprefix("#/").split("/"):
-        target = target[part]
-    rest = {key: value for key, value in prop.items() if key != "$ref"}
-    return {**target, **rest}
 
 
 class _FormDumper(yaml.SafeDumper):

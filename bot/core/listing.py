@@ -1,7 +1,7 @@
 """Whether the list as a whole is publishable: every paper valid, none listed twice."""
 
 from bot.core.papers import Located, Paper, duplicate_pairs
-from bot.core.schema import load_schema, schema_problems
+from bot.core.schema import load_schema, resolve, schema_problems
 
 # How YAML reads an unquoted value that was meant as text, by the type it gave.
 _READ_AS = {bool: "a yes/no value", int: "a number", float: "a number", type(None): "nothing"}
@@ -39,22 +39,14 @@ def _quote_hint(paper: Paper, field: str | None, at: Located | None) -> str:
     """For text that YAML read as something else (``title: No`` is false): how to quote it."""
     if at is None or field is None or not isinstance(paper, dict) or field not in at.values:
         return ""
+    schema = load_schema()
+    wanted = resolve(schema, schema["properties"].get(field, {})).get("type")
     read_as = _READ_AS.get(type(paper.get(field)))
-    if read_as is None or _expected_type(field) != "string":
+    if read_as is None or wanted != "string":
         return ""
     text = at.values[field]
     quoted = "'" + text.replace("'", "''") + "'"
     return f"; unquoted, YAML reads {text} as {read_as}: write {field}: {quoted}"
-
-
-def _expected_type(field: str) -> str | None:
-    """The JSON type the schema wants for a field (through a ``$ref`` such as the links')."""
-    schema = load_schema()
-    prop = schema["properties"].get(field, {})
-    ref = prop.get("$ref", "")
-    if ref.startswith("#/$defs/"):
-        prop = schema["$defs"][ref.removeprefix("#/$defs/")]
-    return prop.get("type")
 
 
 def _name(paper: object, number: int) -> str:

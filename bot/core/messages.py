@@ -79,6 +79,15 @@ def _error_list(errors: Iterable[tuple[str | None, str]]) -> str:
     )
 
 
+def unknown_section(heading: str) -> str:
+    """A ``### heading`` typed below this field that the form does not have (escaped)."""
+    return (
+        f"Below this field the issue has a section “### {heading}” that the form does "
+        "not have, so its text was not read (and this field was read without it). "
+        "Remove that section, or move what it says into Notes."
+    )
+
+
 # -- metadata from arXiv (SPEC 11) ------------------------------------------------
 
 ARXIV_UNFETCHED = (

@@ -35,6 +35,18 @@ def load_schema() -> dict[str, Any]:
     return read_schema()
 
 
+def resolve(schema: dict[str, Any], prop: dict[str, Any]) -> dict[str, Any]:
+    """Inline a local ``$ref`` (e.g. ``#/$defs/http_url``) so the property's type is visible."""
+    ref = prop.get("$ref")
+    if ref is None:
+        return prop
+    target: Any = schema
+    for part in ref.removeprefix("#/").split("/"):
+        target = target[part]
+    rest = {key: value for key, value in prop.items() if key != "$ref"}
+    return {**target, **rest}
+
+
 @cache
 def _validator() -> Draft202012Validator:
     schema = load_schema()
@@ -75,9 +87,9 @@ def _human_message(error: Any) -> str:
         case "maximum":
             return f"{error.instance!r} must be {limit} or earlier"
         case "minLength":
-            return f"is too short (at least {limit} characters)"
+            return f"is too short ({_length(error.instance)}; at least {limit:,})"
         case "maxLength":
-            return f"is too long (at most {limit} characters)"
+            return f"is too long ({_length(error.instance)}; at most {limit:,})"
         case "maxItems":
             return f"has too many entries (at most {limit})"
         case "uniqueItems":
@@ -87,6 +99,11 @@ def _human_message(error: Any) -> str:
         case "pattern":
             return _pattern_words(error)
     return error.message
+
+
+def _length(text: str) -> str:
+    """How long a text is, as the limit is counted: in characters."""
+    return f"{len(text):,} character{'' if len(text) == 1 else 's'}"
 
 
 def _type_words(expected: str) -> str:
