@@ -41,6 +41,7 @@ from bot.core.metadata import ArxivRecord, Unfetched
 from bot.core.papers import dump_papers, load_papers
 from bot.core.schema import field_order
 from bot.core.submission import assess, status_text
+from bot.core.text import WORD_JOINER
 from bot.service.app import MAX_BODY_BYTES
 from standin import payloads
 
@@ -498,6 +499,57 @@ def test_yaml_line_breaks_in_a_title_reach_the_data_file_verbatim(bot, mark):
     data = bot.github.file(REPO, "data/papers.yaml", ref=f"paper/issue-{number}").decode()
     assert load_papers(data)[0]["title"] == title
     assert dump_papers(load_papers(data)) == data
+
+
+# -- a title that would act elsewhere ----------------------------------------------------
+
+ACTIVE_TITLE = (
+    "Fixes #12 and closes octo/other#7, see GH-3 :smile: at $x^2$ cost\x00\x1b[2J\x07 "
+    "\u202eevil\u202c, thanks @octocat"
+)
+# What GitHub turns into a reference (a backlink; after a closing keyword, a closed issue).
+LIVE_REFERENCE = re.compile(r"(?<![\w/])#\d|[\w.-]+/[\w.-]+#\d|\bGH-\d", re.IGNORECASE)
+EMOJI = re.compile(r":[a-z0-9_+-]+:")
+INVISIBLE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def acts_on_github(text: str) -> list[str]:
+    """What in ``text`` GitHub would make a reference, an emoji or a mention of."""
+    return [
+        found[0] for pattern in (LIVE_REFERENCE, EMOJI, MENTION) for found in pattern.finditer(text)
+    ]
+
+
+def test_a_title_naming_issues_references_nothing_where_github_would_act(bot):
+    """A title with closing keywords, references, an emoji, math, control and bidirectional
+    characters and a mention: the pull request's title and body, the commit and the status
+    comment reference, close, ping and reorder nothing, and the table shows the title as
+    typed; the data file keeps it as submitted."""
+    number = submit(bot, {**PAPER, "title": ACTIVE_TITLE})
+    comment(bot, number, "/approve")
+    [pull] = bot.github.pulls(REPO)
+    head = bot.github.branch(REPO, pull["head"]["ref"])
+    message = bot.github.commit(REPO, head).message
+    status = only_status(bot, number)
+
+    assert pull["title"].replace(WORD_JOINER, "") == (
+        "Add paper: Fixes #12 and closes octo/other#7, see GH-3 :smile: at $x^2$ cost[2J "
+        "evil, thanks @octocat"
+    )
+    assert message.startswith(pull["title"] + "\n")  # the commit's subject
+    assert acts_on_github(pull["title"]) == []
+    for markdown in (pull["body"], status):
+        # the bot's own references (Closes #N, the pull request) and mentions are meant
+        own = rf"#({number}|{pull['number']})\b|@(carol|alice)\b"
+        assert acts_on_github(re.sub(own, "", markdown)) == []
+        [cell] = [t for t in GFM.parse(markdown) if t.type == "inline" and "Fixes" in t.content]
+        shown = "".join(child.content for child in cell.children if child.type == "text")
+        assert shown.replace(WORD_JOINER, "") == INVISIBLE.sub("", ACTIVE_TITLE)
+        assert "\\$x^2\\$" in markdown  # escaped: GitHub shows the dollars, not math
+    for text in (pull["title"], message, pull["body"], status):
+        assert not INVISIBLE.search(text), repr(text)
+    data = bot.github.file(REPO, "data/papers.yaml", ref=head).decode()
+    assert load_papers(data)[0]["title"] == ACTIVE_TITLE
 
 
 # -- events: what must not make the bot act -------------------------------------------------

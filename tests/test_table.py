@@ -133,6 +133,28 @@ def test_mentions_and_bare_addresses_are_kept_from_becoming_pings_or_links():
     assert row.replace("\u2060", "").startswith("| Thanks @octocat, see www.x.org or https://x.org")
 
 
+@pytest.mark.parametrize(
+    ("typed", "live"),
+    [
+        ("Fixes #12", "#12"),
+        ("closes octo/other#7", "#7"),
+        ("see GH-3 and gh-4", "GH-3"),
+        ("a :smile: and a :thumbs_up:", ":thumbs_up:"),
+    ],
+)
+def test_references_and_emoji_in_a_cell_stay_text(typed, live):
+    """What GitHub would link or draw in a comment or pull request body shows as typed."""
+    row = render_row({"notes": typed})
+    shown = html_of(row)
+    assert live not in shown
+    assert typed in shown.replace("\u2060", "")
+
+
+def test_dollars_in_a_cell_are_not_math():
+    assert "\\$x^2\\$ and \\$\\$y\\$\\$" in render_row({"notes": "$x^2$ and $$y$$"})
+    assert "$x^2$ and $$y$$" in html_of(render_row({"notes": "$x^2$ and $$y$$"}))
+
+
 def test_line_breaks_become_br_inside_the_cell():
     row = render_row({"relevance": "one\r\ntwo\rthree\nfour"})
     assert "one<br>two<br>three<br>four" in row

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from bot.core import messages
 from bot.core.papers import Paper, add_paper, dump_papers, identity_keys, load_papers
 from bot.core.table import render_table, update_readme
+from bot.core.text import plain_line
 
 BRANCH_PREFIX = "paper/issue-"
 
@@ -36,7 +37,8 @@ def build_change(
     version: str,
 ) -> Change:
     new_data, new_readme = add_to_list(data, readme, [paper])
-    title = messages.pull_title(paper["title"])
+    # Both reach the default branch's history, where GitHub acts on references.
+    title = messages.pull_title(plain_line(paper["title"]))
     coauthor = (
         f"{submitter['login']} <{submitter['id']}+{submitter['login']}@users.noreply.github.com>"
     )

@@ -1,8 +1,9 @@
 """Every text the bot posts on GitHub, as constants and small templates.
 
 Handlers compose these and tests refer to them, so wording lives in one
-place. Values that came from a submission are escaped by the caller
-(``table.escape_text``) before they reach a template.
+place. Values that came from a submission are escaped by the caller before
+they reach a template: ``table.escape_text`` for Markdown (comments, pull
+request bodies), ``text.plain_line`` for plain text (titles, commit subjects).
 """
 
 from collections.abc import Iterable
@@ -236,10 +237,12 @@ def read_back(path: str, why: str) -> str:
 
 
 def pull_title(title: str) -> str:
+    """``title`` made one inert line by the caller (``text.plain_line``): it is plain text."""
     return f"Add paper: {title}"[:200]
 
 
 def commit_message(title: str, issue: int, approver: str, coauthor: str) -> str:
+    """``title``: the pull request's, whose words are the commit's subject."""
     return (
         f"{title}\n\nSubmitted in #{issue}, approved by @{approver}.\n\n"
         f"Co-authored-by: {coauthor}\n"

@@ -2,8 +2,9 @@
 
 Every value is untrusted (it came from an issue), so each cell is escaped to
 plain text: nothing typed into a field can add a column, end the table, open
-a code span, inject HTML or a link, or ping someone. Only the three URL fields
-become links, and only when they are http(s).
+a code span, inject HTML or a link, ping someone, reference an issue, or show
+as an emoji or as math. Only the three URL fields become links, and only when
+they are http(s).
 """
 
 import re
@@ -12,6 +13,7 @@ from urllib.parse import quote, urlsplit
 
 from bot.core.papers import Paper
 from bot.core.schema import field_order, load_schema
+from bot.core.text import inert
 
 START = "<!-- papers:start -->"
 END = "<!-- papers:end -->"
@@ -31,17 +33,13 @@ _ESCAPES = {
     "*": "\\*",
     "_": "\\_",
     "~": "\\~",
+    "$": "\\$",  # GitHub shows $x^2$ as math
 }
 _ESCAPE_TABLE = str.maketrans(_ESCAPES)
 # Control characters and the bidirectional overrides that could visually
 # reorder the rest of a row; line breaks are handled separately.
 _INVISIBLE = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _LINE_BREAKS = re.compile(r"\r\n?|\n|\u2028|\u2029")
-# A word joiner (U+2060) keeps GitHub from turning text into a mention or an
-# autolink without changing what a reader sees. Every "www." gets one: GitHub
-# links it after "_" too, which a regex counts as part of a word.
-_WORD_JOINER = "\u2060"
-_AUTOLINK_OR_MENTION = re.compile(r"@|:(?=//)|www(?=\.)", re.IGNORECASE)
 
 
 class ReadmeError(ValueError):
@@ -49,10 +47,14 @@ class ReadmeError(ValueError):
 
 
 def escape_text(value: str) -> str:
-    """Plain text for one table cell, on one line, that Markdown shows exactly as typed."""
-    text = _INVISIBLE.sub("", value.strip())
+    """Plain text for one table cell, on one line, that GitHub shows exactly as typed.
+
+    Mentions, links, references and emoji are made inert before the Markdown
+    escapes, which would hide ``:thumbs_up:`` from the check (as ``:thumbs\\_up:``)
+    but not from GitHub.
+    """
+    text = inert(_INVISIBLE.sub("", value.strip()))
     text = text.translate(_ESCAPE_TABLE)
-    text = _AUTOLINK_OR_MENTION.sub(lambda m: m.group(0) + _WORD_JOINER, text)
     return "<br>".join(line.strip() for line in _LINE_BREAKS.split(text))
 
 
