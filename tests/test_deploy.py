@@ -69,26 +69,44 @@ def stalled_mid_body(port: int) -> socket.socket:
     return client
 
 
+def never_closing(port: int) -> socket.socket:
+    """A connection that sends a whole request, then neither reads the answer nor closes."""
+    client = socket.create_connection(("127.0.0.1", port), timeout=30)
+    client.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+    return client
+
+
 def test_stalled_connections_never_delay_a_signed_delivery(service, standin):
-    """Eight clients stop mid-body and stay connected; GitHub's deliveries meanwhile are
-    each answered within a second (GitHub gives up after 10 s), by the Procfile's own web
-    line in one worker process. The stalled clients get 408 once they have sent nothing
-    for BODY_IDLE_SECONDS, and their threads are free again."""
+    """Clients that stop mid-body, send nothing, or never close after their answer all stay
+    connected; GitHub's deliveries meanwhile are each answered within a second (GitHub
+    gives up after 10 s), by the Procfile's own web line in one worker process. A body that
+    stops arriving is answered 408 after BODY_IDLE_SECONDS, a silent connection is dropped,
+    and closing on clients that do not close never holds up the others."""
     service.start("web")
     service.wait_healthy()
-    stalled = [stalled_mid_body(service.port) for _ in range(8)]
+    port = service.port
+    stalled = [stalled_mid_body(port) for _ in range(8)]
+    silent = [socket.create_connection(("127.0.0.1", port), timeout=30) for _ in range(4)]
+    lingering = [never_closing(port) for _ in range(4)]
+
+    def answered_at_once() -> None:
+        _, payload = file_issue(standin, form_body(PAPER))
+        answer = service.deliver("issues", payload)
+        assert answer.status == 202
+        assert answer.seconds < 1.0, f"a delivery waited {answer.seconds:.1f} s"
+
     try:
-        time.sleep(0.5)  # every stalled connection is now holding a request open
+        time.sleep(0.5)  # every connection is now holding its request open, or answered
         for _ in range(5):
-            _, payload = file_issue(standin, form_body(PAPER))
-            answer = service.deliver("issues", payload)
-            assert answer.status == 202
-            assert answer.seconds < 1.0, f"a delivery waited {answer.seconds:.1f} s"
+            answered_at_once()
         for client in stalled:
             status_line = client.makefile("rb").readline()
             assert status_line.startswith(b"HTTP/1.1 408 "), status_line
+        answered_at_once()  # while the eight 408s wait for their clients to close
+        for client in silent:
+            assert client.recv(1) == b""  # closed by the server
     finally:
-        for client in stalled:
+        for client in stalled + silent + lingering:
             client.close()
 
 
