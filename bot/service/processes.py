@@ -6,6 +6,7 @@ any queue or GitHub connection is made.
 """
 
 import argparse
+import importlib
 import logging
 import os
 import sys
@@ -48,6 +49,7 @@ def worker(args: argparse.Namespace) -> int:
     import bot.github.reconcile  # noqa: F401
 
     jobs = Jobs(settings)
+    _load_job_code()
     if settings.repository is None:
         logs.event("worker", warning="GITHUB_REPOSITORY is not set: reconcile is disabled")
     else:
@@ -62,6 +64,18 @@ def worker(args: argparse.Namespace) -> int:
     )
     consumer.run()
     return 0
+
+
+def _load_job_code() -> None:
+    """Import what the jobs run before the consumer's threads start.
+
+    A job imports the GitHub edge when it first runs; two doing so at once (the
+    start-up reconcile and a delivery queued while the worker was down) each found
+    PyGithub half-imported by the other and failed with an ImportError, which is
+    not retried: the delivery was lost until a later reconcile.
+    """
+    importlib.import_module("bot.github.handlers")
+    importlib.import_module("bot.github.reconcile")
 
 
 def _route_huey_logs() -> None:
