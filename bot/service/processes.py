@@ -43,11 +43,6 @@ def worker(args: argparse.Namespace) -> int:
         return EXIT_CONFIG
     logs.setup_logging()
     _route_huey_logs()
-    # The GitHub edge, imported before the job threads start: PyGithub's circular
-    # imports fail when two threads import it at once.
-    import bot.github.handlers
-    import bot.github.reconcile  # noqa: F401
-
     jobs = Jobs(settings)
     _load_job_code()
     if settings.repository is None:
