@@ -82,7 +82,10 @@ def main() -> None:
         with Standin.start() as github:
             seed(github)
             github.set_permission(REPO, MAINTAINER, "write")
-            service = Service(service_environment(github, redis_url), log_dir=folder)
+            # No write pacing: ten thousand deliveries at GitHub's 80 writes a minute would
+            # take days; bench/burst.py measures the pacing itself.
+            env = service_environment(github, redis_url, GITHUB_WRITE_LIMITS="1000000/1")
+            service = Service(env, log_dir=folder)
             rng = random.Random(args.seed)
             script = Script(
                 service, github, rng, max_issues=args.submissions, faults=True, kill_rate=0.002
