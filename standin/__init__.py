@@ -41,21 +41,16 @@ To let the bot use another GitHub operation, add it to ``OPERATIONS`` in
 (a test checks that documented operations and handlers match one to one).
 
 Modules: ``server`` (``Standin``), ``checker`` (OpenAPI request checker),
-<<<<<<< HEAD
 ``api`` (one handler per operationId), ``render`` (REST answers of the
 state), ``shapes`` (GitHub's JSON shapes, shared by REST answers and
 webhooks), ``state`` and ``gitstore`` (the data), ``auth`` (tokens, App
-JWTs), ``faults``, ``payloads`` (webhook payloads from GitHub's documented
+JWTs), ``faults`` (failures on demand), ``limits`` (GitHub's secondary rate
+limits, when asked), ``payloads`` (webhook payloads from GitHub's documented
 examples in ``webhooks/``, checked against its published schema in
 ``webhook_schema/``).
-=======
-``api`` (one handler per operationId), ``render`` (JSON shapes), ``state``
-and ``gitstore`` (the data), ``auth`` (tokens, App JWTs), ``faults``,
-``payloads`` (webhook payloads from GitHub's documented examples).
 
 ``standin.arxiv`` is its arXiv counterpart: ``ArxivStandin``, a local arXiv API
 serving real records and arXiv's failure modes.
->>>>>>> arxiv
 """
 
 from standin.server import LoggedRequest, Standin, remote_client
