@@ -9,6 +9,8 @@ gives only what changes; the changed entry is then checked as a new paper
 is: against the schema, and against every OTHER listed paper.
 """
 
+import heapq
+import re
 from difflib import get_close_matches
 
 from bot.core import messages
@@ -25,8 +27,12 @@ from bot.core.table import escape_text, is_http_url
 # are shorter). Anything longer names none, and is not compared with the list.
 TARGET_MAX = 2000
 REASON_MAX = 2000
-# How many titles an unknown paper's error suggests.
+# How many titles an unknown paper's error suggests, chosen by difflib among the
+# papers that share the most words (or the longest start of the link) with the text:
+# difflib over a whole large list would take seconds.
 CLOSEST = 3
+CANDIDATES = 50
+_WORDS = re.compile(r"[^\W_]+")
 
 
 def assess_update(body: str | None, listed: list[Paper]) -> Assessment:
@@ -107,7 +113,7 @@ def find_listed(text: str, listed: list[Paper]) -> tuple[Paper | None, str | Non
             for p in found
         ]
         return None, messages.several_listed(shown, by_link=by_link)
-    return None, messages.no_listed_paper(_closest(key, listed, by_link))
+    return None, messages.no_listed_paper(_closest(text, key, listed, by_link))
 
 
 def _find(
@@ -161,14 +167,33 @@ def _key_of(paper: Paper, by_link: bool) -> str | None:
     return paper_key(value) if by_link else title_key(value)
 
 
-def _closest(key: str, listed: list[Paper], by_link: bool) -> list[str]:
+def _closest(text: str, key: str, listed: list[Paper], by_link: bool) -> list[str]:
     """The titles of the listed papers whose link or title comes closest, escaped."""
-    titles: dict[str, str] = {}
-    for paper in listed:
+    words = set(_WORDS.findall(text.casefold()))
+    scored = []
+    for index, paper in enumerate(listed):
         other = _key_of(paper, by_link)
-        if other is not None:
-            titles.setdefault(other, str(paper.get("title")))
+        if other is None:
+            continue
+        title = str(paper.get("title"))
+        if by_link:
+            score = _shared_start(key, other)
+        else:
+            score = len(words.intersection(_WORDS.findall(title.casefold())))
+        if score:
+            scored.append((score, -index, other, title))
+    titles: dict[str, str] = {}
+    for _, _, other, title in heapq.nlargest(CANDIDATES, scored):
+        titles.setdefault(other, title)
     return [escape_text(titles[k]) for k in get_close_matches(key, titles, n=CLOSEST, cutoff=0.5)]
+
+
+def _shared_start(one: str, other: str) -> int:
+    """How many characters two link keys share from their start (a typo is often late)."""
+    return next(
+        (i for i, (a, b) in enumerate(zip(one, other, strict=False)) if a != b),
+        min(len(one), len(other)),
+    )
 
 
 def _in_form_order(errors: list[FieldError], labels: dict[str, str]) -> list[FieldError]:
