@@ -38,7 +38,7 @@ from bot.core.lifecycle import pull_version
 from bot.core.messages import STATUS_MARKER
 from bot.core.papers import dump_papers, load_papers
 from bot.core.schema import load_schema
-from bot.core.table import render_table
+from bot.core.table import render_table, update_readme
 from bot.dev.send import kind_of_body
 from bot.github import reconcile
 from bot.service.config import Settings
@@ -115,10 +115,12 @@ def pull_of(bot, number: int) -> dict:
     return pull
 
 
-def push_to_main(bot, data: str, message: str = "By hand") -> dict:
-    """A maintainer changes the list on main; the push GitHub sends for it."""
+def push_to_main(bot, papers: list[dict], message: str = "By hand") -> dict:
+    """A maintainer changes the list on main (and renders it); the push GitHub sends."""
     before = bot.github.branch(REPO, "main")
-    after = bot.github.push(REPO, {DATA: data}, message=message)
+    readme = update_readme(bot.github.file(REPO, "README.md").decode(), papers)
+    files = {DATA: dump_papers(papers), "README.md": readme}
+    after = bot.github.push(REPO, files, message=message)
     return bot.payload("push", ref="refs/heads/main", before=before, after=after)
 
 
@@ -247,7 +249,7 @@ def test_a_title_that_two_listed_papers_share_is_ambiguous_until_the_link_says_w
     """After a real title clash was approved anyway, the title names two papers: the
     contributor sees both and is asked for the link, which then decides."""
     twin = {**entry(listed(bot), MASK2FORMER), "year": 2021, "paper_url": "https://example.org/m2f"}
-    bot.deliver("push", push_to_main(bot, dump_papers([*listed(bot), twin])))
+    bot.deliver("push", push_to_main(bot, [*listed(bot), twin]))
     number = update(bot, {"paper": MASK2FORMER.lower(), "notes": "Image segmentation."})
     text = status(bot, number)
     assert (
@@ -292,7 +294,7 @@ def test_a_removal_of_a_paper_removed_meanwhile_closes_its_pull_request_and_the_
     comment(bot, number, "/approve")
     pull = pull_of(bot, number)["number"]
     without = [paper for paper in listed(bot) if paper["title"] != MASK2FORMER]
-    bot.deliver("push", push_to_main(bot, dump_papers(without)))
+    bot.deliver("push", push_to_main(bot, without))
 
     assert bot.github.pull(REPO, pull)["state"] == "closed"
     assert bot.github.comments(REPO, pull)[-1]["body"] == messages.DONE_MEANWHILE_CLOSING
