@@ -25,6 +25,7 @@ from test_hostile import (
     COLUMNS,
     MENTION,
     OWN_TAGS,
+    acts_on_github,
     inline_tokens,
     table_shapes,
 )
@@ -430,7 +431,8 @@ def test_the_sandbox_files_each_kind_with_its_forms_label():
 ONE_LINE = (
     "<img src=x onerror=alert(1)></td> | pipe || [x](javascript:alert(1)) "
     "![i](http://t.example/p.png) <https://a.example> www.a.example @octocat "
-    "--> <!-- awesome-vis-bot:status --> ``` \u202eevil\u202c _No response_"
+    "--> <!-- awesome-vis-bot:status --> ``` \u202eevil\u202c _No response_ "
+    "Fixes #12, closes octo/other#7, GH-3 :smile:"
 )
 MULTI_LINE = f"{ONE_LINE}\n| --- |\n### Results\n- [X] Yes\r\n```\n@team/all\u2028end"
 HOSTILE = {
@@ -452,8 +454,8 @@ HOSTILE = {
 
 
 def check_inert(text: str, tables: int) -> None:
-    """No raw HTML, no link that is not http(s), no bare link, no ping; ``tables`` GFM
-    tables of one row each, every row with every column."""
+    """No raw HTML, no link that is not http(s), no bare link, no ping, no reference;
+    ``tables`` GFM tables of one row each, every row with every column."""
     text = text.removeprefix(STATUS_MARKER + "\n")
     text = re.sub(r"<!-- awesome-vis-bot:(record|version) [^\n]* -->", "", text)
     assert table_shapes(text) == [[COLUMNS, COLUMNS]] * tables, text
@@ -468,8 +470,10 @@ def check_inert(text: str, tables: int) -> None:
             assert token.attrs["href"].startswith(("http://", "https://")), token.attrs
         if token.type == "text":
             assert not BARE_LINK.search(token.content), token.content
-    own = re.sub(r"@(carol|alice)\b", "", text)
+    # The bot's own mentions and references (the issue, the PR), and the table's entities.
+    own = re.sub(r"@(carol|alice)\b|#\d\b|&#\d+;", "", text)
     assert not MENTION.search(own), MENTION.search(own)
+    assert acts_on_github(own) == []
 
 
 @pytest.mark.parametrize("field", [f for f in HOSTILE if f != "reason"])
@@ -507,6 +511,7 @@ def test_a_hostile_value_in_a_removal_reaches_no_one(bot, field):
         check_inert(pull_of(bot, number)["body"], tables=1)
         commit = bot.github.commit(REPO, bot.github.branch(REPO, branch_for(number)))
         assert "<img" not in commit.message.splitlines()[0]
+        assert acts_on_github(pull_of(bot, number)["title"]) == []
 
 
 def test_a_merged_removal_says_the_paper_left_the_list(bot):
