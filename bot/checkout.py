@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from bot.core import paths
-from bot.core.forms import form_problems, write_form
+from bot.core.forms import FORM_PATHS, form_problems, write_form
 from bot.core.listing import data_problems
 from bot.core.papers import DataFileError, Paper, locate_papers
 from bot.core.table import ReadmeError, update_readme
@@ -64,9 +64,10 @@ def check(args: argparse.Namespace) -> int:
     root = args.root
     try:
         papers, problems = _papers(root)
-        problems += form_problems(
-            schema=root / paths.SCHEMA_IN_REPO, form=root / paths.FORM_IN_REPO
-        )
+        for kind, form in FORM_PATHS.items():
+            problems += form_problems(
+                schema=root / paths.SCHEMA_IN_REPO, form=root / form, kind=kind
+            )
         if not problems:
             readme = _read(root, paths.README_IN_REPO)
             if update_readme(readme, papers) != readme:
@@ -81,8 +82,9 @@ def check(args: argparse.Namespace) -> int:
 
 def form(args: argparse.Namespace) -> int:
     root = args.root
-    write_form(schema=root / paths.SCHEMA_IN_REPO, form=root / paths.FORM_IN_REPO)
-    print(f"{paths.FORM_IN_REPO}: generated from {paths.SCHEMA_IN_REPO}")
+    for kind, form in FORM_PATHS.items():
+        write_form(schema=root / paths.SCHEMA_IN_REPO, form=root / form, kind=kind)
+        print(f"{form}: generated from {paths.SCHEMA_IN_REPO}")
     return 0
 
 

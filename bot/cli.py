@@ -77,9 +77,17 @@ def _send_arguments(parser: argparse.ArgumentParser) -> None:
     replay.add_argument("file", help="the payload, a JSON file")
     replay.add_argument("--event", required=True, help="X-GitHub-Event, e.g. issues")
     replay.add_argument("--delivery", help="X-GitHub-Delivery (default: a new id)")
-    issue = kind("issue", "file a New paper issue from a Markdown body (sandbox)", "carol")
+    issue = kind(
+        "issue", "file an issue from a Markdown body with its form's label (sandbox)", "carol"
+    )
     issue.add_argument("file", help="the issue body, e.g. tests/bodies/full.md")
-    issue.add_argument("--title", help="the issue's title (default: from the paper's title)")
+    issue.add_argument("--title", help="the issue's title (default: the form's, and the paper)")
+    issue.add_argument(
+        "--kind",
+        dest="form",
+        choices=["new", "update", "remove"],
+        help="the form (default: the one whose headings the body has)",
+    )
     edit = kind("edit", "replace an issue's body (sandbox)", "carol")
     edit.add_argument("number", type=int)
     edit.add_argument("file")
@@ -117,9 +125,11 @@ COMMANDS = {
     ),
     "check": Command(
         "bot.checkout:check",
-        "fail when the data is invalid or duplicated, or README/form are stale",
+        "fail when the data is invalid or duplicated, or README/forms are stale",
     ),
-    "form": Command("bot.checkout:form", "regenerate the New paper issue form from the schema"),
+    "form": Command(
+        "bot.checkout:form", "regenerate the issue forms (new, update, remove) from the schema"
+    ),
     "worker": Command(
         "bot.service.processes:worker",
         "run the job queue's worker (reconciles at start-up and every 10 minutes)",

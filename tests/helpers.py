@@ -27,7 +27,7 @@ LIST_FILES = (
     paths.README_IN_REPO,
     paths.DATA_IN_REPO,
     paths.SCHEMA_IN_REPO,
-    paths.FORM_IN_REPO,
+    *paths.FORMS_IN_REPO,
 )
 
 PAPER = {

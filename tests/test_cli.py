@@ -17,7 +17,7 @@ def checkout(tmp_path):
         paths.DATA_IN_REPO,
         paths.README_IN_REPO,
         paths.SCHEMA_IN_REPO,
-        paths.FORM_IN_REPO,
+        *paths.FORMS_IN_REPO,
     ):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(paths.ROOT / name, tmp_path / name)

@@ -1,4 +1,5 @@
-"""The "New paper" form: generated from the schema, valid for GitHub, never stale."""
+"""The issue forms (new paper, update, removal): generated from the schema, valid for GitHub,
+never stale."""
 
 import copy
 import json
@@ -11,6 +12,8 @@ import yaml
 
 from bot.core.forms import (
     ARXIV_FILLS,
+    CLEAR_OPTION,
+    FORM_PATHS,
     INTAKE_LABEL,
     PLACEHOLDERS,
     build_form,
@@ -18,6 +21,7 @@ from bot.core.forms import (
     render_form,
     write_form,
 )
+from bot.core.kinds import Kind
 from bot.core.metadata import FILLED_FROM_ARXIV
 from bot.core.paths import FORM, ROOT
 from bot.core.schema import read_schema
@@ -54,9 +58,22 @@ def test_committed_form_is_up_to_date():
     assert FORM.read_text(encoding="utf-8") == render_form(read_schema())
 
 
+@pytest.mark.parametrize("kind", list(Kind))
+def test_every_committed_form_is_what_the_schema_generates(kind):
+    form = ROOT / FORM_PATHS[kind]
+    assert form_problems(form=form, kind=kind) == []
+    assert yaml.safe_load(form.read_text(encoding="utf-8"))["labels"] == [kind.value]
+
+
 @pytest.mark.parametrize(
     ("builtin", "path"),
-    [("vendor.github-issue-forms", FORM), ("vendor.github-issue-config", CONFIG)],
+    [
+        ("vendor.github-issue-forms", FORM),
+        ("vendor.github-issue-forms", ROOT / FORM_PATHS[Kind.UPDATE]),
+        ("vendor.github-issue-forms", ROOT / FORM_PATHS[Kind.REMOVE]),
+        ("vendor.github-issue-config", CONFIG),
+    ],
+    ids=["new-paper", "update-paper", "remove-paper", "config"],
 )
 def test_committed_files_validate_against_githubs_schemas(builtin, path):
     result = check_jsonschema(builtin, path)
@@ -209,3 +226,65 @@ def test_a_property_without_title_cannot_become_a_field():
     del schema["properties"]["venue"]["title"]
     with pytest.raises(ValueError, match="venue"):
         build_form(schema)
+
+
+def test_the_update_form_names_the_paper_then_offers_every_field_optional_by_its_schema_id():
+    """A contributor names the listed paper (required), then fills in only what changes; each
+    field says that empty keeps the listed value, and the optional ones how to clear them."""
+    schema = read_schema()
+    form = build_form(schema, Kind.UPDATE)
+    assert form["labels"] == ["update paper"]
+    first, *rest = fields(form)
+    assert (first["id"], first["type"], first["validations"]) == (
+        "paper",
+        "input",
+        {"required": True},
+    )
+    assert "link" in first["attributes"]["description"]
+    assert [f["id"] for f in rest] == list(schema["properties"])
+    for field in rest:
+        prop = schema["properties"][field["id"]]
+        description = field["attributes"]["description"]
+        assert field["attributes"]["label"] == prop["title"]
+        assert field["validations"]["required"] is False
+        assert description.startswith(prop["description"])
+        assert "Leave empty to keep the listed value." in description
+        clears = field["id"] not in schema["required"]
+        assert ("none" in description) is clears, field["id"]
+    by_id = {f["id"]: f for f in rest}
+    assert by_id["code_available"]["attributes"]["options"] == ["Yes", "No", CLEAR_OPTION]
+    assert "placeholder" not in by_id["title"]["attributes"]  # no example value to keep by mistake
+
+
+def test_the_remove_form_asks_for_the_paper_and_a_reason_both_required():
+    form = build_form(read_schema(), Kind.REMOVE)
+    assert form["labels"] == ["remove paper"]
+    assert [(f["id"], f["type"], f["validations"]["required"]) for f in fields(form)] == [
+        ("paper", "input", True),
+        ("reason", "textarea", True),
+    ]
+
+
+@pytest.mark.parametrize("kind", [Kind.UPDATE, Kind.REMOVE])
+def test_a_missing_or_hand_edited_update_or_remove_form_is_reported(scratch, kind):
+    schema_path, _ = scratch
+    form_path = schema_path.parent / "ISSUE_TEMPLATE" / f"{kind.name.lower()}.yml"
+    assert "missing" in form_problems(schema=schema_path, form=form_path, kind=kind)[0]
+    write_form(schema=schema_path, form=form_path, kind=kind)
+    assert form_problems(schema=schema_path, form=form_path, kind=kind) == []
+    text = form_path.read_text(encoding="utf-8")
+    form_path.write_text(text.replace("label: Listed paper", "label: Paper"), "utf-8")
+    [problem] = form_problems(schema=schema_path, form=form_path, kind=kind)
+    assert "out of date" in problem and "python -m bot form" in problem
+
+
+def test_a_schema_change_makes_the_update_form_stale(scratch):
+    """The update form's fields are the schema's properties, as the new-paper form's are."""
+    schema_path, _ = scratch
+    form_path = schema_path.parent / "ISSUE_TEMPLATE" / "update-paper.yml"
+    write_form(schema=schema_path, form=form_path, kind=Kind.UPDATE)
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    schema["properties"]["venue"]["title"] = "Venue"
+    schema_path.write_text(json.dumps(schema), encoding="utf-8")
+    [problem] = form_problems(schema=schema_path, form=form_path, kind=Kind.UPDATE)
+    assert "out of date" in problem

@@ -106,6 +106,22 @@ def test_a_paper_sent_by_its_arxiv_link_alone_previews_the_row_filled_from_arxiv
     assert "Filled in from arXiv: Paper title, Year, Conference or journal." in status
 
 
+def test_an_update_and_a_removal_filed_in_the_sandbox_are_previewed(sandbox):
+    """``send issue`` files the examples with their forms' labels: by the body's headings,
+    or as ``--kind`` says."""
+    env, state, _ = sandbox
+    filed = bot(env, "send", "issue", str(state.with_name("update-paper.md")))
+    assert "filed issue #1 as carol (update paper)" in filed.stdout
+    update = wait_until(lambda: shows(env, 1, "Ready for review"), "the update's status")
+    assert "labels: ready for review, update paper" in update
+    assert "Changed: Code available, Notes (cleared)." in update
+    removal = state.with_name("remove-paper.md")
+    filed = bot(env, "send", "issue", str(removal), "--kind", "remove")
+    assert "filed issue #2 as carol (remove paper)" in filed.stdout
+    shown = wait_until(lambda: shows(env, 2, "Ready for review"), "the removal's status")
+    assert "This request removes this row from the table" in shown
+
+
 def stop(process: subprocess.Popen) -> int:
     os.killpg(process.pid, signal.SIGINT)
     return process.wait(30)

@@ -1,4 +1,4 @@
-"""Read a "New paper" issue body back into a paper.
+"""Read an issue body filed through one of the forms back into its typed values.
 
 GitHub renders an issue filed through a form as Markdown: for every field a
 ``### <label>`` line, a blank line, then the value (``_No response_`` for an
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core import messages
-from bot.core.forms import build_form
+from bot.core.forms import CLEAR_ANSWER, CLEAR_OPTION, build_form
 from bot.core.schema import load_schema, resolve
 from bot.core.table import escape_text
 
@@ -47,6 +47,17 @@ _WRAPPED_LINK = re.compile(r"<(?P<angled>[^<>\s]+)>|\[[^\[\]\n]*\]\((?P<inline>\
 _HEADING_SHOWN = 80
 _LIST_SEPARATORS = re.compile(r"[,;\n]")
 _BOOLEANS = {"yes": True, "true": True, "no": False, "false": False}
+_CLEAR_ANSWERS = {CLEAR_ANSWER, CLEAR_OPTION.casefold()}
+
+
+class Clear:
+    """The value of a field answered ``none`` in an update: clear the listed value."""
+
+    def __repr__(self) -> str:
+        return "CLEAR"
+
+
+CLEAR = Clear()
 
 
 @dataclass(frozen=True)
@@ -87,12 +98,15 @@ def parse_issue(
     body: str | None,
     form: dict[str, Any] | None = None,
     schema: dict[str, Any] | None = None,
+    *,
+    clear: bool = False,
 ) -> tuple[dict[str, Any], list[FieldError]]:
     """The typed paper in an issue body, and what is wrong with the body.
 
     ``schema`` (default: the committed one) types the values; ``form`` (default:
     generated from ``schema``) gives the labels. Empty optional fields and fields
-    with an error are absent from the paper. Errors come in form order.
+    with an error are absent from the paper. Errors come in form order. With
+    ``clear`` (an update), a schema property answered ``none`` is ``CLEAR``.
     """
     schema = schema if schema is not None else load_schema()
     form = form if form is not None else build_form(schema)
@@ -110,7 +124,8 @@ def parse_issue(
             if field in strays:
                 raise _BadValue(messages.unknown_section(_shown_heading(strays[field])))
             prop = resolve(schema, properties.get(field, {}))
-            value = _field_value(element, sections, counts, prop)
+            clearable = clear and field in properties
+            value = _field_value(element, sections, counts, prop, clearable)
         except _BadValue as problem:
             errors.append(FieldError(field, label, str(problem)))
             continue
@@ -181,8 +196,10 @@ def _field_value(
     sections: dict[str, list[str]],
     counts: Counter[str],
     prop: dict[str, Any],
+    clearable: bool = False,
 ) -> Any:
-    """The typed value of one field, or None when it is empty; raises _BadValue."""
+    """The typed value of one field, None when it is empty, CLEAR when it clears the listed
+    value (``clearable``: an update's field); raises _BadValue."""
     field, label = element["id"], element["attributes"]["label"]
     required = element.get("validations", {}).get("required", False)
     if counts[field] > 1:
@@ -198,6 +215,8 @@ def _field_value(
             )
         return None
     text = _clean(sections[field], element)
+    if clearable and text.casefold() in _CLEAR_ANSWERS:
+        return CLEAR
     value = _typed(text, element, prop) if text else None
     if value == []:  # e.g. only commas, or no box ticked
         value = None

@@ -6,13 +6,14 @@ Every job for an issue (a delivery, a retry, a reconcile pass) reads the same
 on the difference. So any order of events converges on one result, and
 repeating a job changes nothing.
 
-A version is a hash of the parsed paper, not of the raw body: whitespace or
-a title-only edit of the issue does not change it. ``/approve`` approves the
-version of the body its own payload carries; the pull request records the
-version it holds (hidden in its body), and the status comment records the
-last approval and every command already answered (hidden, as JSON), so
-"already done" is a comparison, never a guess, and nothing lives outside
-GitHub.
+A version is a hash of the parsed paper (for an update or a removal, of
+what it asks: the kind, the listed paper, the changed entry or the reason),
+not of the raw body: whitespace or a title-only edit of the issue does not
+change it. ``/approve`` approves the version of the body its own payload
+carries; the pull request records the version it holds (hidden in its body),
+and the status comment records the last approval and every command already
+answered (hidden, as JSON), so "already done" is a comparison, never a
+guess, and nothing lives outside GitHub.
 """
 
 import hashlib
@@ -24,6 +25,7 @@ from typing import Any
 
 from bot.core import messages
 from bot.core.commands import MAY_DECIDE, Command
+from bot.core.kinds import Kind
 from bot.core.papers import Paper, identity_keys
 from bot.core.submission import (
     APPROVED,
@@ -31,9 +33,9 @@ from bot.core.submission import (
     READY,
     STATE_LABELS,
     Assessment,
+    preview,
     status_text,
 )
-from bot.core.table import render_table
 
 DUPLICATE_LABEL = "duplicate"
 # How many answered command ids the status record keeps (oldest dropped first).
@@ -56,6 +58,22 @@ def version_of(paper: Paper) -> str:
     """The submission's version: the parsed paper, canonicalised, hashed (12 hex digits)."""
     canonical = json.dumps(paper, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()[:12]
+
+
+def submission_version(assessment: Assessment) -> str:
+    """What a maintainer approves: a new paper's version, or that of an update or removal.
+
+    An update's is the hash of its kind, the listed paper's identity and the
+    changed entry; a removal's, of its kind, the identity and the reason. So
+    an edit of the issue that changes what the pull request would hold, or a
+    change of the entry on the default branch that changes the updated entry,
+    asks for a fresh ``/approve``.
+    """
+    if assessment.kind is Kind.NEW:
+        return version_of(assessment.paper)
+    asked: Any = assessment.paper if assessment.kind is Kind.UPDATE else assessment.reason
+    target = sorted(identity_keys(assessment.target or {}))
+    return version_of({"kind": assessment.kind.value, "target": target, "asked": asked})
 
 
 # -- what the bot keeps on GitHub -------------------------------------------------
@@ -161,10 +179,16 @@ class Facts:
 
     @property
     def version(self) -> str:
-        return version_of(self.assessment.paper)
+        return submission_version(self.assessment)
 
     def also_submitted(self) -> list[Other]:
-        """Other open submissions of the same paper (same arXiv id/link or same title)."""
+        """Other open submissions of the same paper (same arXiv id/link or same title).
+
+        Only new papers: an update or a removal is of a paper already listed, and
+        the rebuild on push keeps two of them from overwriting each other.
+        """
+        if self.assessment.kind is not Kind.NEW:
+            return []
         mine = set(identity_keys(self.assessment.paper))
         return [other for other in self.others if mine & other.keys]
 
@@ -209,29 +233,28 @@ def wanted(facts: Facts) -> Wanted:
 
 def _status(facts: Facts, state: State) -> str:
     assessment = facts.assessment
-    row = render_table([assessment.paper]).rstrip("\n") if assessment.ok else ""
+    kind = assessment.kind
     others = [f"#{other.number}" for other in facts.also_submitted()]
     also = [messages.also_submitted(others)] if others else []
     if state is State.ADDED:
-        return messages.added(facts.pull.number if facts.pull else 0)
+        return messages.added(facts.pull.number if facts.pull else 0, kind)
     if state is State.REJECTED:
-        return messages.REJECTED_STATUS
+        return messages.REJECTED_STATUSES[kind]
     if state is State.DUPLICATE:
-        return messages.DUPLICATE_STATUS
+        return messages.DUPLICATE_STATUSES[kind]
     if state is State.WITHDRAWN:
-        return messages.WITHDRAWN_STATUS
+        return messages.WITHDRAWN_STATUSES[kind]
     if state is State.APPROVED:
         assert facts.pull is not None
         approval = facts.record.approval
         accepted = assessment.ok or (
             bool(approval and approval.anyway) and (assessment.ok_besides_a_title_clash())
         )
-        if accepted:
-            row = render_table([assessment.paper]).rstrip("\n")
+        row = preview(assessment) if accepted else ""
         if facts.pull.version == facts.version and approval and accepted:
-            return messages.approved(approval.by, facts.pull.number, row, also)
+            return messages.approved(approval.by, facts.pull.number, row, also, kind)
         return messages.changed_after_approval(
-            facts.pull.number, row, None if accepted else _errors(assessment)
+            facts.pull.number, row, None if accepted else _errors(assessment), kind
         )
     return status_text(assessment, also)
 
@@ -304,7 +327,7 @@ def decide(command: Command, facts: Facts, given: CommandFacts) -> Decision:
 
 def _decide_approval(command: Command, facts: Facts, given: CommandFacts, key: str) -> Decision:
     now = facts.assessment
-    if given.snapshot is None or version_of(given.snapshot.paper) != facts.version:
+    if given.snapshot is None or submission_version(given.snapshot) != facts.version:
         return Reply(key, messages.changed_since_command(given.author))
     if not (now.ok or (command.anyway and now.ok_besides_a_title_clash())):
         if command.anyway and now.listed_by == "paper_url":

@@ -8,6 +8,8 @@ request bodies), ``text.plain_line`` for plain text (titles, commit subjects).
 
 from collections.abc import Iterable
 
+from bot.core.kinds import Kind
+
 # Hidden markers: how the bot finds its own comments again.
 STATUS_MARKER = "<!-- awesome-vis-bot:status -->"
 
@@ -20,6 +22,11 @@ def keyed_marker(key: str) -> str:
 # -- the status comment ----------------------------------------------------------
 
 READY_HEADING = "**Ready for review.** This is the row the table will show:"
+READY_HEADINGS = {
+    Kind.NEW: READY_HEADING,
+    Kind.UPDATE: "**Ready for review.** This update changes a listed paper's row:",
+    Kind.REMOVE: "**Ready for review.** This request removes this row from the table:",
+}
 CAN_APPROVE = "A maintainer can comment `/approve` to open the pull request."
 NEEDS_CHANGES_HEADING = "**Needs changes.** Please edit this issue to fix:"
 CHECKED_ON_EDIT = "The bot checks the issue again each time it is edited."
@@ -28,6 +35,31 @@ WITHDRAWN_STATUS = "**Closed.** The issue was closed without the paper being add
 DUPLICATE_STATUS = (
     "**Duplicate.** This paper reached the list by another route, so this submission is closed."
 )
+REJECTED_STATUSES = {
+    Kind.NEW: REJECTED_STATUS,
+    Kind.UPDATE: "**Rejected** by a maintainer: the listed paper stays as it is.",
+    Kind.REMOVE: "**Rejected** by a maintainer: the paper stays in the list.",
+}
+WITHDRAWN_STATUSES = {
+    Kind.NEW: WITHDRAWN_STATUS,
+    Kind.UPDATE: "**Closed.** The issue was closed without the change being made.",
+    Kind.REMOVE: "**Closed.** The issue was closed without the paper being removed.",
+}
+DUPLICATE_STATUSES = {
+    Kind.NEW: DUPLICATE_STATUS,
+    Kind.UPDATE: (
+        "**Already done.** The list got this change by another route, so this request is closed."
+    ),
+    Kind.REMOVE: (
+        "**Already removed.** The paper left the list by another route, so this request is closed."
+    ),
+}
+# What the pull request does, as the approved status says it.
+_PULL_DOES = {
+    Kind.NEW: "adds this row",
+    Kind.UPDATE: "makes this change",
+    Kind.REMOVE: "removes this row",
+}
 
 
 def _parts(*parts: str) -> str:
@@ -42,9 +74,12 @@ def also_submitted(numbers: list[str]) -> str:
     )
 
 
-def approved(approver: str, pull: int, row: str, notes: list[str] | None = None) -> str:
+def approved(
+    approver: str, pull: int, row: str, notes: list[str] | None = None, kind: Kind = Kind.NEW
+) -> str:
+    """``row``: the preview of what the pull request does (a row, or a change)."""
     return _parts(
-        f"**Approved** by `{approver}`: pull request #{pull} adds this row.",
+        f"**Approved** by `{approver}`: pull request #{pull} {_PULL_DOES[kind]}.",
         row,
         *(notes or []),
         "An edit of the issue from now on reaches the pull request only with a new `/approve`.",
@@ -52,21 +87,29 @@ def approved(approver: str, pull: int, row: str, notes: list[str] | None = None)
 
 
 def changed_after_approval(
-    pull: int, row: str, errors: list[tuple[str | None, str]] | None = None
+    pull: int,
+    row: str,
+    errors: list[tuple[str | None, str]] | None = None,
+    kind: Kind = Kind.NEW,
 ) -> str:
     """The issue changed after approval; the open PR keeps the approved version."""
     heading = f"**Changed after approval.** Pull request #{pull} still holds the approved version."
     if errors:
         return _parts(heading, _error_list(errors), CHECKED_ON_EDIT)
+    shown = (
+        "This is the row of the edited submission"
+        if kind is Kind.NEW
+        else "This is what the edited request asks for"
+    )
     return _parts(
         heading,
-        f"This is the row of the edited submission:\n\n{row}",
+        f"{shown}:\n\n{row}",
         "A maintainer can comment `/approve` again to update the pull request with it.",
     )
 
 
-def ready(row: str, notes: list[str] | None = None) -> str:
-    return _parts(READY_HEADING, row, *(notes or []), CAN_APPROVE)
+def ready(row: str, notes: list[str] | None = None, kind: Kind = Kind.NEW) -> str:
+    return _parts(READY_HEADINGS[kind], row, *(notes or []), CAN_APPROVE)
 
 
 def needs_changes(errors: Iterable[tuple[str | None, str]], notes: list[str] | None = None) -> str:
@@ -134,8 +177,14 @@ def title_differs(arxiv_title: str) -> str:
     )
 
 
-def added(pull: int) -> str:
-    return f"**Added.** Pull request #{pull} was merged: the paper is in the list. Thank you!"
+def added(pull: int, kind: Kind = Kind.NEW) -> str:
+    """The submission's pull request was merged."""
+    done = {
+        Kind.NEW: "**Added.** Pull request #{pull} was merged: the paper is in the list.",
+        Kind.UPDATE: "**Updated.** Pull request #{pull} was merged: the list has the change.",
+        Kind.REMOVE: "**Removed.** Pull request #{pull} was merged: the paper left the list.",
+    }
+    return done[kind].format(pull=pull) + " Thank you!"
 
 
 def already_listed(title: str, year: object, *, by_title: bool = False) -> str:
@@ -147,6 +196,72 @@ def already_listed(title: str, year: object, *, by_title: bool = False) -> str:
             "`/approve anyway`."
         )
     return text
+
+
+# -- updating or removing a listed paper (SPEC 10) ---------------------------------
+
+UPDATE_CHANGES_NOTHING = (
+    "This update changes nothing: every value it gives is already the listed one. Edit the "
+    "issue and fill in only what should change (an empty field keeps the listed value)."
+)
+
+
+def no_listed_paper(closest: list[str]) -> str:
+    """``closest``: titles of the list, already escaped for Markdown."""
+    text = (
+        "No listed paper has this link or title. Write the paper's link (any form of an arXiv "
+        "link), or its title exactly as the list shows it."
+    )
+    if closest:
+        text += " The closest titles in the list: " + ", ".join(f"“{t}”" for t in closest) + "."
+    return text
+
+
+def several_listed(papers: list[str], *, by_link: bool) -> str:
+    """``papers``: each listed paper as “title” (year, venue), already escaped."""
+    if by_link:
+        return (
+            f"{len(papers)} listed papers have this link: {'; '.join(papers)}. The list must "
+            "hold each paper once; a maintainer needs to fix it first."
+        )
+    return (
+        f"{len(papers)} listed papers have this title: {'; '.join(papers)}. Write the paper's "
+        "link instead, to say which one."
+    )
+
+
+def cannot_clear(label: str) -> str:
+    return (
+        "Every paper of the list has this field, so it cannot be cleared. Leave it empty to "
+        f"keep the listed value, or write the new one under `### {label}`."
+    )
+
+
+def update_duplicate(title: str, year: object) -> str:
+    """``title`` already escaped for Markdown."""
+    return (
+        f"With this change the paper would repeat “{title}” ({year}), another paper of the "
+        "list. Check the value: the list holds each paper once."
+    )
+
+
+def too_long(limit: int) -> str:
+    return f"This is too long (at most {limit:,} characters)."
+
+
+def update_preview(before: str, after: str, changed: list[str]) -> str:
+    """``before`` and ``after``: the row's table as it is and as it will be."""
+    return f"Before:\n\n{before}\nAfter:\n\n{after}\nChanged: {', '.join(changed)}."
+
+
+def cleared(label: str) -> str:
+    """A field in the list of changes that the update clears."""
+    return f"{label} (cleared)"
+
+
+def removal_preview(row: str, reason: str) -> str:
+    """``row``: the table of the row that goes; ``reason`` escaped, on one line."""
+    return f"{row}\nThe reason given:\n\n> {reason}"
 
 
 # -- answers to commands ---------------------------------------------------------
@@ -236,9 +351,12 @@ def read_back(path: str, why: str) -> str:
 # -- the pull request ------------------------------------------------------------
 
 
-def pull_title(title: str) -> str:
+_PULL_TITLES = {Kind.NEW: "Add paper", Kind.UPDATE: "Update paper", Kind.REMOVE: "Remove paper"}
+
+
+def pull_title(title: str, kind: Kind = Kind.NEW) -> str:
     """``title`` made one inert line by the caller (``text.plain_line``): it is plain text."""
-    return f"Add paper: {title}"[:200]
+    return f"{_PULL_TITLES[kind]}: {title}"[:200]
 
 
 def commit_message(title: str, issue: int, approver: str, coauthor: str) -> str:
@@ -249,11 +367,17 @@ def commit_message(title: str, issue: int, approver: str, coauthor: str) -> str:
     )
 
 
-def pull_body(issue: int, submitter: str, approver: str, table: str, version: str) -> str:
+_PULL_BODY_DOES = {Kind.NEW: "Adds", Kind.UPDATE: "Updates", Kind.REMOVE: "Removes"}
+
+
+def pull_body(
+    issue: int, submitter: str, approver: str, table: str, version: str, kind: Kind = Kind.NEW
+) -> str:
+    """``table``: the paper's row, or the preview of an update or a removal."""
     return (
         f"Closes #{issue}\n\n"
-        f"Adds this paper, submitted by @{submitter} in #{issue} and approved by "
-        f"@{approver}:\n\n{table}\n"
+        f"{_PULL_BODY_DOES[kind]} this paper, submitted by @{submitter} in #{issue} and "
+        f"approved by @{approver}:\n\n{table.rstrip()}\n\n"
         "Generated by the paper-intake bot from the issue form; `/approve` on the issue "
         "again updates this pull request.\n\n"
         f"<!-- awesome-vis-bot:version {version} -->\n"
@@ -272,4 +396,52 @@ def listed_meanwhile(pull: int) -> str:
     return (
         f"Pull request #{pull} was closed: this paper reached the list by another route "
         "meanwhile. Closing this submission as a duplicate."
+    )
+
+
+# -- rebuilding an update's or a removal's pull request ---------------------------
+
+DONE_MEANWHILE_CLOSING = (
+    "Closing: the default branch already has this change, so this pull request has nothing "
+    "left to do."
+)
+CHANGED_MEANWHILE_CLOSING = (
+    "Closing without merging: the paper's entry changed on the default branch after the "
+    "approval, and re-applying this pull request would overwrite that. The issue says what "
+    "happens next."
+)
+
+
+def done_meanwhile(pull: int, kind: Kind) -> str:
+    """An update's or removal's change reached the list by another route."""
+    done = (
+        "the list already has this change, made by another route"
+        if kind is Kind.UPDATE
+        else "the paper was removed from the list by another route"
+    )
+    return f"Pull request #{pull} was closed: {done}. Closing this request."
+
+
+def entry_changed_meanwhile(pull: int) -> str:
+    return (
+        f"Pull request #{pull} was closed without merging: the paper's entry changed on the "
+        "default branch after the approval (a maintainer's edit, or another pull request), and "
+        "the bot does not overwrite it. The status comment now shows this request against the "
+        "entry as it stands; a maintainer can comment `/approve` again to apply it."
+    )
+
+
+def entry_vanished_meanwhile(pull: int) -> str:
+    return (
+        f"Pull request #{pull} was closed without merging: the paper it changes left the list "
+        "after the approval, so there is nothing left to update."
+    )
+
+
+def would_duplicate_meanwhile(pull: int, title: str, year: object) -> str:
+    """``title`` already escaped for Markdown."""
+    return (
+        f"Pull request #{pull} was closed without merging: with its change the paper would "
+        f"now repeat “{title}” ({year}), listed after the approval. Edit the issue, and a "
+        "maintainer can comment `/approve` again."
     )

@@ -10,6 +10,9 @@ from pathlib import Path
 
 SCHEMA_IN_REPO = "schema/paper.schema.json"
 FORM_IN_REPO = ".github/ISSUE_TEMPLATE/new-paper.yml"
+UPDATE_FORM_IN_REPO = ".github/ISSUE_TEMPLATE/update-paper.yml"
+REMOVE_FORM_IN_REPO = ".github/ISSUE_TEMPLATE/remove-paper.yml"
+FORMS_IN_REPO = (FORM_IN_REPO, UPDATE_FORM_IN_REPO, REMOVE_FORM_IN_REPO)
 PROCFILE_IN_REPO = "Procfile"
 MANIFEST_IN_REPO = "app-manifest.json"
 DATA_IN_REPO = "data/papers.yaml"

@@ -1,7 +1,9 @@
 """A submission as the bot assesses it: the typed paper, what is wrong, and its state.
 
 Plain functions of the issue body and the list, so every handler and the
-reconcile pass judge a submission the same way.
+reconcile pass judge a submission the same way. This module reads new
+papers; ``bot.core.amend`` reads updates and removals into the same
+``Assessment``, which the status and the pull request then show by its kind.
 """
 
 import dataclasses
@@ -10,10 +12,11 @@ from typing import Any
 
 from bot.core import messages
 from bot.core.form_parser import FieldError, field_labels, parse_issue
-from bot.core.forms import INTAKE_LABEL
+from bot.core.forms import INTAKE_LABELS
+from bot.core.kinds import Kind
 from bot.core.metadata import FILLED_FROM_ARXIV, Autofill, Lookup, Unfetched, complete
 from bot.core.papers import Paper, arxiv_id, find_duplicate
-from bot.core.schema import schema_problems
+from bot.core.schema import field_order, schema_problems
 from bot.core.table import escape_text, render_table
 
 NEEDS_CHANGES = "needs changes"
@@ -24,7 +27,12 @@ STATE_LABELS = frozenset({NEEDS_CHANGES, READY, APPROVED})
 
 @dataclass(frozen=True)
 class Assessment:
-    """What the bot makes of a submission: the paper, what is wrong, what arXiv gave."""
+    """What the bot makes of a submission: the paper, what is wrong, what arXiv gave.
+
+    For an update, ``paper`` is the entry as it will be and ``target`` the
+    listed entry it replaces; for a removal, both are the listed entry, and
+    ``reason`` says why it should go.
+    """
 
     paper: Paper
     errors: list[FieldError]
@@ -32,6 +40,9 @@ class Assessment:
     listed_by: str | None = None
     listing: FieldError | None = None
     autofill: Autofill = dataclasses.field(default_factory=Autofill)
+    kind: Kind = Kind.NEW
+    target: Paper | None = None
+    reason: str = ""
 
     @property
     def ok(self) -> bool:
@@ -63,7 +74,7 @@ def assess(body: str | None, listed: list[Paper], arxiv: Lookup) -> Assessment:
             if problem.field in FILLED_FROM_ARXIV and problem.field not in paper:
                 message = _unfilled(paper, arxiv, labels[problem.field])
             else:
-                message = _sentence(problem.message)
+                message = sentence(problem.message)
             errors.append(FieldError(problem.field, label, message))
     duplicate = find_duplicate(paper, listed)
     listing = None
@@ -95,7 +106,7 @@ def _unfilled(paper: Paper, arxiv: Lookup, label: str) -> str:
     return messages.required_without_autofill(label)
 
 
-def _sentence(fragment: str) -> str:
+def sentence(fragment: str) -> str:
     """Schema messages are fragments ("is required"); the comment shows sentences."""
     return (
         f"This field {fragment}."
@@ -105,7 +116,7 @@ def _sentence(fragment: str) -> str:
 
 
 def status_text(assessment: Assessment, notes: list[str] | None = None) -> str:
-    """The status of a submission without a pull request: its row, or what to fix.
+    """The status of a submission without a pull request: its preview, or what to fix.
 
     What arXiv gave (or could not) is said after ``notes``.
     """
@@ -113,7 +124,28 @@ def status_text(assessment: Assessment, notes: list[str] | None = None) -> str:
     if not assessment.ok:
         errors = [(error.label, error.message) for error in assessment.errors]
         return messages.needs_changes(errors, notes)
-    return messages.ready(render_table([assessment.paper]).rstrip("\n"), notes)
+    return messages.ready(preview(assessment), notes, assessment.kind)
+
+
+def preview(assessment: Assessment) -> str:
+    """What the submission does to the table, exactly as the table will show it.
+
+    A new paper's row; an update's row before and after, with the changed
+    fields named (a cell's change can be invisible: white space, a link's
+    target); the row a removal takes away, with its reason.
+    """
+    if assessment.kind is Kind.NEW or assessment.target is None:
+        return render_table([assessment.paper]).rstrip("\n")
+    before = render_table([assessment.target])
+    if assessment.kind is Kind.REMOVE:
+        return messages.removal_preview(before, escape_text(assessment.reason))
+    labels = field_labels()
+    changed = [
+        labels[name] if name in assessment.paper else messages.cleared(labels[name])
+        for name in field_order()
+        if assessment.target.get(name) != assessment.paper.get(name)
+    ]
+    return messages.update_preview(before, render_table([assessment.paper]), changed)
 
 
 def _arxiv_remarks(autofill: Autofill) -> list[str]:
@@ -130,8 +162,8 @@ def _arxiv_remarks(autofill: Autofill) -> list[str]:
 
 
 def is_submission(payload: dict[str, Any]) -> bool:
-    """An issue filed through the form (open, or just closed); our own label changes are not
-    new submissions.
+    """An issue filed through one of the forms (open, or just closed); our own label changes
+    are not new submissions.
 
     A delivery without an issue object (a signed but hand-made one) is none.
     """
@@ -139,10 +171,10 @@ def is_submission(payload: dict[str, Any]) -> bool:
     if not isinstance(issue, dict):
         return False
     labels = {label["name"] for label in issue.get("labels", [])}
-    if INTAKE_LABEL not in labels or "pull_request" in issue:
+    if not labels & INTAKE_LABELS or "pull_request" in issue:
         return False
     if payload.get("action") == "labeled":
-        return payload.get("label", {}).get("name") == INTAKE_LABEL
+        return payload.get("label", {}).get("name") in INTAKE_LABELS
     return issue.get("state") == "open" or payload.get("action") == "closed"
 
 
@@ -158,4 +190,6 @@ def is_command_context(payload: dict[str, Any]) -> bool:
         return False
     author = comment.get("user") or {}
     labels = {label["name"] for label in issue.get("labels", [])}
-    return "pull_request" not in issue and INTAKE_LABEL in labels and author.get("type") != "Bot"
+    return (
+        "pull_request" not in issue and bool(labels & INTAKE_LABELS) and author.get("type") != "Bot"
+    )

@@ -9,8 +9,9 @@ queue) pointed at them, listening on 127.0.0.1 only (its webhook secret is no
 secret). Nothing leaves the machine. What a driver needs (the webhook URL and
 secret, the stand-in's URL, the users' tokens) is written to
 ``var/sandbox/sandbox.json``, which ``python -m bot send`` and ``sandbox
-show`` read, next to the queue and two example issue bodies: a paper typed in
-full, and one given by its arXiv link alone.
+show`` read, next to the queue and four example issue bodies: a paper typed
+in full, one given by its arXiv link alone, an update of a listed paper and
+a removal of one.
 
 The folder may be shared (``SANDBOX_STATE=$HOME/x.json``): the sandbox deletes
 only the files it writes, by name, and a lock file beside the state keeps a
@@ -31,6 +32,9 @@ from typing import Any
 from bot.core import paths
 from bot.core.change import branch_for
 from bot.core.form_parser import render_body
+from bot.core.forms import build_form
+from bot.core.kinds import Kind
+from bot.core.schema import load_schema
 from bot.github.errors import REQUEST_FAILURES, status_of, what_github_said
 from bot.service import procfile
 from standin import Standin, remote_client
@@ -41,6 +45,8 @@ STATE = Path(os.environ.get("SANDBOX_STATE") or paths.ROOT / "var" / "sandbox" /
 QUEUE = STATE.with_name("queue.db")
 EXAMPLE = STATE.with_name("new-paper.md")
 ARXIV_EXAMPLE = STATE.with_name("arxiv-link.md")
+UPDATE_EXAMPLE = STATE.with_name("update-paper.md")
+REMOVE_EXAMPLE = STATE.with_name("remove-paper.md")
 # Held (flock) by the running sandbox; never deleted, so that two starts always lock one file.
 LOCK = STATE.with_name(f"{STATE.name}.lock")
 # Everything a run writes, and so all that a new run may delete: a fresh world, a fresh queue.
@@ -48,6 +54,8 @@ OWN_FILES = (
     STATE,
     EXAMPLE,
     ARXIV_EXAMPLE,
+    UPDATE_EXAMPLE,
+    REMOVE_EXAMPLE,
     QUEUE,
     *(QUEUE.with_name(f"{QUEUE.name}{journal}") for journal in ("-wal", "-shm")),
 )
@@ -64,6 +72,16 @@ EXAMPLE_PAPER = {
 }
 # A paper the arXiv stand-in holds, given by its link alone: autofill does the rest.
 ARXIV_EXAMPLE_PAPER = {"paper_url": "https://arxiv.org/pdf/2306.03413v1.pdf"}
+# A listed paper whose code came out, and one that is not about video: the two other forms.
+UPDATE_EXAMPLE_ANSWERS = {
+    "paper": "https://arxiv.org/abs/2303.14618",
+    "code_available": "Yes",
+    "notes": "none",
+}
+REMOVE_EXAMPLE_ANSWERS = {
+    "paper": "Masked-attention Mask Transformer for Universal Image Segmentation",
+    "reason": "An image segmentation paper; its video results are in a separate report.",
+}
 REPO = "octo/awesome-vis"
 # The sandbox's service is for this machine only.
 HOST = "127.0.0.1"
@@ -71,7 +89,7 @@ BOT_LOGIN = "vis-bot[bot]"
 SECRET = "sandbox-webhook-secret"
 # The people of the sandbox: a maintainer, a contributor, and someone without access.
 ROLES = {"alice": "write", "carol": "read", "mallory": "none"}
-LIST_FILES = (paths.README_IN_REPO, paths.DATA_IN_REPO, paths.SCHEMA_IN_REPO, paths.FORM_IN_REPO)
+LIST_FILES = (paths.README_IN_REPO, paths.DATA_IN_REPO, paths.SCHEMA_IN_REPO, *paths.FORMS_IN_REPO)
 
 
 def token_of(login: str) -> str:
@@ -106,9 +124,9 @@ def service_environment(github: Standin, arxiv: ArxivStandin, port: int) -> dict
     }
 
 
-def example_body(paper: dict[str, str]) -> str:
-    """An issue body as GitHub renders the form for these answers."""
-    return render_body(paper) + "\n"
+def example_body(answers: dict[str, str], kind: Kind = Kind.NEW) -> str:
+    """An issue body as GitHub renders the form of ``kind`` for these answers."""
+    return render_body(answers, build_form(load_schema(), kind)) + "\n"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -154,6 +172,8 @@ def serve(args: argparse.Namespace) -> int:
     """The stand-in and the service, until Ctrl-C; this run's files are removed after."""
     EXAMPLE.write_text(example_body(EXAMPLE_PAPER), encoding="utf-8")
     ARXIV_EXAMPLE.write_text(example_body(ARXIV_EXAMPLE_PAPER), encoding="utf-8")
+    UPDATE_EXAMPLE.write_text(example_body(UPDATE_EXAMPLE_ANSWERS, Kind.UPDATE), encoding="utf-8")
+    REMOVE_EXAMPLE.write_text(example_body(REMOVE_EXAMPLE_ANSWERS, Kind.REMOVE), encoding="utf-8")
     github = Standin.start(port=args.github_port)
     arxiv = ArxivStandin.start()
     try:
@@ -179,6 +199,7 @@ def serve(args: argparse.Namespace) -> int:
 
 def instructions(state: dict[str, Any]) -> str:
     example, arxiv_example = os.path.relpath(EXAMPLE), os.path.relpath(ARXIV_EXAMPLE)
+    update, remove = os.path.relpath(UPDATE_EXAMPLE), os.path.relpath(REMOVE_EXAMPLE)
     return f"""
 Sandbox: the bot runs against a local GitHub stand-in ({state["api_url"]}),
 repository {state["repository"]}, and a local arXiv; nothing leaves this machine.
@@ -193,6 +214,8 @@ In another shell, drive it:
   .venv/bin/python -m bot send approve 1            # alice (maintainer) approves
   .venv/bin/python -m bot sandbox show 1            # comments, the PR and its diff
   .venv/bin/python -m bot send comment 1 "/reject off topic"
+  .venv/bin/python -m bot send issue {update}   # carol corrects a listed paper
+  .venv/bin/python -m bot send issue {remove}   # carol asks for one to go
 Ctrl-C stops everything; the sandbox starts afresh each time.
 """
 

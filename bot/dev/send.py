@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.form_parser import parse_issue
-from bot.core.forms import INTAKE_LABEL
+from bot.core.forms import REASON_FIELD, TARGET_FIELD, build_form
+from bot.core.kinds import Kind
+from bot.core.schema import load_schema
 from bot.dev import sandbox
 from standin import payloads
 
@@ -68,15 +70,33 @@ def send_payload(args: argparse.Namespace) -> int:
 
 
 def send_issue(args: argparse.Namespace) -> int:
-    """File a "New paper" issue from a Markdown body, then deliver ``issues.opened``."""
+    """File an issue from a Markdown body with its form's label, then deliver ``issues.opened``.
+
+    The form is ``--kind`` (new, update, remove), else the one the body's headings are of.
+    """
     state = sandbox.load_state()
     body = _text_of(args.file)
-    title = args.title or f"[Paper]: {parse_issue(body)[0].get('title') or 'a new paper'}"
+    kind = Kind[args.form.upper()] if args.form else kind_of_body(body)
+    form = build_form(load_schema(), kind)
+    values = parse_issue(body, form)[0]
+    named = values.get("title" if kind is Kind.NEW else TARGET_FIELD) or f"a {kind.value}"
+    title = args.title or f"{form['title']}{named}"
     repo = sandbox.client(state, args.user).get_repo(state["repository"])
-    issue = repo.create_issue(title=title, body=body, labels=[INTAKE_LABEL])
-    print(f"filed issue #{issue.number} as {args.user}")
+    issue = repo.create_issue(title=title, body=body, labels=[kind.value])
+    print(f"filed issue #{issue.number} as {args.user} ({kind.value})")
     payload = payload_for(state, "issues", "opened", issue.number, sender=args.user)
     return _deliver(args, state, "issues", payload)
+
+
+def kind_of_body(body: str) -> Kind:
+    """The form a body was rendered from, by its headings: a reason is a removal's, a listed
+    paper without one an update's, anything else a new paper's."""
+    schema = load_schema()
+    if REASON_FIELD in parse_issue(body, build_form(schema, Kind.REMOVE))[0]:
+        return Kind.REMOVE
+    if TARGET_FIELD in parse_issue(body, build_form(schema, Kind.UPDATE))[0]:
+        return Kind.UPDATE
+    return Kind.NEW
 
 
 def send_edit(args: argparse.Namespace) -> int:

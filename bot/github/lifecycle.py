@@ -24,10 +24,12 @@ from requests import RequestException
 
 from bot import arxiv
 from bot.core import lifecycle, messages, paths
+from bot.core.amend import assess_removal, assess_update
 from bot.core.change import BRANCH_PREFIX, branch_for, build_change
 from bot.core.commands import Command
 from bot.core.form_parser import parse_issue
 from bot.core.forms import INTAKE_LABEL
+from bot.core.kinds import Kind, kind_of
 from bot.core.lifecycle import (
     Approval,
     Approve,
@@ -39,8 +41,8 @@ from bot.core.lifecycle import (
     Reject,
     Reply,
 )
-from bot.core.papers import DataFileError, identity_keys, load_papers
-from bot.core.submission import assess
+from bot.core.papers import DataFileError, Paper, identity_keys, load_papers
+from bot.core.submission import Assessment, assess
 from bot.core.table import ReadmeError, update_readme
 from bot.github import ops
 from bot.github.client import UnknownLogin, own_login
@@ -140,13 +142,26 @@ def read_facts(
         open=issue.state == "open",
         state_reason=issue.state_reason,
         labels=labels,
-        assessment=assess(issue.body, load_papers(data), arxiv.record_for(issue.body)),
+        assessment=assess_issue(labels, issue.body, load_papers(data)),
         record=lifecycle.read_record(status.body if status else None),
         keys=keys,
         pull=_pull_facts(pull) if pull else None,
         others=others,
     )
     return facts, Seen(issue, status, pull, head, data)
+
+
+def assess_issue(labels: frozenset[str], body: str | None, listed: list[Paper]) -> Assessment:
+    """The assessment of an issue's body as its form's kind reads it.
+
+    arXiv is asked for a new paper only: an update's link is checked, not filled.
+    """
+    kind = kind_of(labels)
+    if kind is Kind.UPDATE:
+        return assess_update(body, listed)
+    if kind is Kind.REMOVE:
+        return assess_removal(body, listed)
+    return assess(body, listed, arxiv.record_for(body))
 
 
 def own_pulls(repo: Repository, place: Place) -> dict[int, PullRequest]:
@@ -229,7 +244,7 @@ def carry_out(
         comment_id=comment["id"],
         author=author,
         body=comment.get("body") or "",
-        snapshot=assess(snapshot_body, load_papers(seen.data), arxiv.record_for(snapshot_body)),
+        snapshot=assess_issue(facts.labels, snapshot_body, load_papers(seen.data)),
         permission="",
     )
     if given.comment_id in facts.record.handled:
@@ -267,9 +282,11 @@ def paper_locks(context: Context, place: Place, facts: Facts) -> Iterator[None]:
     """Hold the paper's identities while its PR is made: one PR per paper, across issues.
 
     Taken after the issue's own lock and in sorted order, so two jobs never wait on
-    each other.
+    each other. An update holds the listed entry's identities as well as its new ones.
     """
-    keys = sorted({f"{kind}:{key}" for kind, key in identity_keys(facts.assessment.paper)})
+    assessment = facts.assessment
+    identities = identity_keys(assessment.paper) + identity_keys(assessment.target or {})
+    keys = sorted({f"{kind}:{key}" for kind, key in identities})
     with ExitStack() as stack:
         for key in keys:
             stack.enter_context(context.lock(f"{place.full_name}@{key}"))
@@ -336,7 +353,7 @@ def approve(
         change = build_change(
             seen.data,
             readme,
-            facts.assessment.paper,
+            facts.assessment,
             issue=facts.number,
             submitter={"login": seen.issue.user.login, "id": seen.issue.user.id},
             approver=given.author,

@@ -8,20 +8,45 @@ on its branch (a maintainer's fix-up commits included, compared with the
 commit the bot built on), force-moved onto its branch. A paper that reached
 the list meanwhile closes its PR and its issue (as a duplicate). The issues
 of PRs merged by this push are told that their paper is in the list.
+
+An update's or a removal's PR is re-applied only where its entry is still
+exactly as the approval found it: an entry changed or removed on the default
+branch meanwhile (by a maintainer, or another PR) is never overwritten. The
+PR is closed instead, and its issue told why; when the change itself reached
+the list, the issue is closed as for a new paper listed meanwhile.
 """
 
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
+from github import Github
 from github.PullRequest import PullRequest
 from github.Repository import Repository
 
 from bot.core import messages, paths
-from bot.core.change import add_to_list, added_papers
+from bot.core.change import (
+    Amendment,
+    Outcome,
+    add_to_list,
+    added_papers,
+    amendments,
+    reapply,
+    written,
+)
+from bot.core.kinds import Kind
 from bot.core.lifecycle import DUPLICATE_LABEL
 from bot.core.papers import find_duplicate, load_papers
+from bot.core.table import escape_text
 from bot.github import ops
-from bot.github.lifecycle import Place, converge, issue_of_branch, lock_name, own_pulls
+from bot.github.lifecycle import (
+    Place,
+    close_pull,
+    converge,
+    issue_of_branch,
+    lock_name,
+    own_pulls,
+)
 from bot.github.pacing import write
 from bot.github.routing import Context, Event, Router
 
@@ -49,10 +74,10 @@ def on_push(event: Event, context: Context) -> None:
     readme = ops.read_file(repo, paths.README_IN_REPO, head.sha)
     for number, pull in sorted(pulls.items()):
         with context.lock(lock_name(place, number)):
-            listed = rebuild(repo, pull, head, data, readme) == "listed"
-            if listed:
-                close_issue_as_duplicate(repo, number, pull.number)
-        if listed:
+            closed = rebuild(repo, pull, head, data, readme)
+            if closed is not None:
+                tell(context.github, repo, place, number, closed)
+        if closed is not None:
             converge(context, place, number)
 
 
@@ -69,10 +94,20 @@ def merged_by(repo: Repository, payload: dict[str, Any]) -> list[int]:
     return numbers
 
 
+@dataclass(frozen=True)
+class Closed:
+    """A PR closed instead of rebuilt: what its issue is told, and whether the issue closes
+    too (``done``: its change is in the list already)."""
+
+    pull: int
+    text: str
+    done: bool
+
+
 def rebuild(
     repo: Repository, pull: PullRequest, head: ops.Head, data: str, readme: str
-) -> str | None:
-    """Re-apply one PR's entry on the new head; "listed" when the paper is listed already."""
+) -> Closed | None:
+    """Re-apply one PR's change on the new head; what was said if it was closed instead."""
     commits = list(pull.get_commits())
     if not commits or not commits[0].parents:
         return None
@@ -81,24 +116,66 @@ def rebuild(
         return None
     before = ops.read_file(repo, paths.DATA_IN_REPO, base)
     after = ops.read_file(repo, paths.DATA_IN_REPO, pull.head.sha)
-    entries = added_papers(before, after)
-    listed = load_papers(data)
-    if not entries or any(find_duplicate(paper, listed) for paper in entries):
-        write(pull.create_issue_comment, messages.ALREADY_LISTED_CLOSING)
-        write(pull.edit, state="closed")
-        return "listed"
-    new_data, new_readme = add_to_list(data, readme, entries)
-    files = {paths.DATA_IN_REPO: new_data, paths.README_IN_REPO: new_readme}
+    changes = amendments(load_papers(before), load_papers(after))
+    if changes:
+        files_or_closed = _reapplied(pull, changes, data, readme)
+        if isinstance(files_or_closed, Closed):
+            return files_or_closed
+        files = files_or_closed
+    else:
+        entries = added_papers(before, after)
+        listed = load_papers(data)
+        if not entries or any(find_duplicate(paper, listed) for paper in entries):
+            close_pull(pull, messages.ALREADY_LISTED_CLOSING)
+            return Closed(pull.number, messages.listed_meanwhile(pull.number), done=True)
+        new_data, new_readme = add_to_list(data, readme, entries)
+        files = {paths.DATA_IN_REPO: new_data, paths.README_IN_REPO: new_readme}
     sha = ops.commit_files(repo, head, files, commits[0].commit.message)
     ops.move_branch(repo, pull.head.ref, sha)
     return None
 
 
-def close_issue_as_duplicate(repo: Repository, number: int, pull: int) -> None:
-    """The submission's paper reached the list another way: say so, close it as a duplicate."""
+def _reapplied(
+    pull: PullRequest, changes: list[Amendment], data: str, readme: str
+) -> dict[str, str] | Closed:
+    """An update's or removal's files on the new head, or the PR closed, saying why."""
+    result = reapply(load_papers(data), changes)
+    number = pull.number
+    if result.outcome is Outcome.REAPPLIED:
+        new_data, new_readme = written(readme, result.papers)
+        return {paths.DATA_IN_REPO: new_data, paths.README_IN_REPO: new_readme}
+    if result.outcome is Outcome.DONE:
+        close_pull(pull, messages.DONE_MEANWHILE_CLOSING)
+        kind = Kind.REMOVE if all(change.after is None for change in changes) else Kind.UPDATE
+        return Closed(number, messages.done_meanwhile(number, kind), done=True)
+    close_pull(pull, messages.CHANGED_MEANWHILE_CLOSING)
+    if result.outcome is Outcome.DUPLICATE and result.clash is not None:
+        title = escape_text(str(result.clash.get("title")))
+        text = messages.would_duplicate_meanwhile(number, title, result.clash.get("year"))
+    elif result.outcome is Outcome.VANISHED:
+        text = messages.entry_vanished_meanwhile(number)
+    else:
+        text = messages.entry_changed_meanwhile(number)
+    return Closed(number, text, done=False)
+
+
+def tell(github: Github, repo: Repository, place: Place, number: int, closed: Closed) -> None:
+    """Tell the issue why its PR was closed; close it too when its change is listed already.
+
+    Keyed, so that a lost answer to the comment does not post it twice.
+    """
+    if closed.done:
+        close_issue_as_duplicate(repo, number, closed.text)
+    else:
+        key = f"pull-closed pull={closed.pull}"
+        ops.comment_once(github, place.full_name, number, closed.text, key)
+
+
+def close_issue_as_duplicate(repo: Repository, number: int, text: str) -> None:
+    """The submission's change reached the list another way: say so, close it as a duplicate."""
     issue = repo.get_issue(number)
     if issue.state == "closed":  # merged by another PR of its own, or closed by a maintainer
         return
-    write(issue.create_comment, messages.listed_meanwhile(pull))
+    write(issue.create_comment, text)
     write(issue.add_to_labels, DUPLICATE_LABEL)
     write(issue.edit, state="closed", state_reason="not_planned")

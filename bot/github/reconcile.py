@@ -2,7 +2,8 @@
 
 GitHub does not resend a delivery that the bot missed while it was down, and
 a worker killed mid-job loses that job. This pass is level-triggered: for
-every open intake issue (and every issue whose bot PR is still open) it
+every open intake issue (new paper, update or removal; and every issue whose
+bot PR is still open) it
 brings status, labels and pull request to the state GitHub's data implies,
 acting only on differences, and it carries out every command the status
 record does not list as answered. A lost ``/approve`` is completed only
@@ -23,7 +24,7 @@ from github.Issue import Issue
 
 from bot.core import lifecycle, messages
 from bot.core.commands import parse_command
-from bot.core.forms import INTAKE_LABEL
+from bot.core.kinds import Kind
 from bot.github.client import client_for_repository, own_login
 from bot.github.handlers import ROUTER
 from bot.github.lifecycle import Place, converge, is_pull_request, own_pulls
@@ -55,11 +56,12 @@ def run(
     cutoff = datetime.now(UTC) - grace
     replays: list[Replay] = []
     seen = set()
-    for issue in repo.get_issues(state="open", labels=[INTAKE_LABEL]):
-        if is_pull_request(issue) or _aware(issue.created_at) > cutoff:
-            continue
-        seen.add(issue.number)
-        replays += reconcile_issue(context, place, issue, cutoff)
+    for kind in Kind:  # GitHub's label filter takes issues with all the labels: one per kind
+        for issue in repo.get_issues(state="open", labels=[kind.value]):
+            if issue.number in seen or is_pull_request(issue) or _aware(issue.created_at) > cutoff:
+                continue
+            seen.add(issue.number)
+            replays += reconcile_issue(context, place, issue, cutoff)
     for number in sorted(set(own_pulls(repo, place)) - seen):
         replays.append(
             _attempt(
