@@ -445,3 +445,84 @@ def would_duplicate_meanwhile(pull: int, title: str, year: object) -> str:
         f"now repeat “{title}” ({year}), listed after the approval. Edit the issue, and a "
         "maintainer can comment `/approve` again."
     )
+
+
+# -- keeping the list fresh (SPEC 13) ----------------------------------------------
+
+REPORT_MARKER = "<!-- awesome-vis-bot:link-report -->"
+
+
+def link_report_title(broken: int) -> str:
+    if not broken:
+        return "Link report: nothing broken"
+    return f"Link report: {broken} broken link{'s' if broken != 1 else ''}"
+
+
+def link_report(
+    rows: list[tuple[str, str, str, str, str]], *, pending: int, again: str, hours: str
+) -> str:
+    """The report issue's text; ``rows`` are (paper, field, link, what happened, since),
+    every value already escaped for a table cell."""
+    if rows:
+        table = "\n".join(
+            [
+                "| Paper | Field | Link | What happened | Since |",
+                "| --- | --- | --- | --- | --- |",
+                *(f"| {' | '.join(row)} |" for row in rows),
+            ]
+        )
+        heading = (
+            f"**{len(rows)} link{'s are' if len(rows) != 1 else ' is'} broken**: each failed "
+            f"in two checks at least {hours} hours apart.\n\n{table}\n\n"
+            "Fix or remove each link in `data/papers.yaml` (a pull request; `python -m bot "
+            "render` regenerates the table). A link that works again leaves this report."
+        )
+    else:
+        heading = "**Nothing is broken.** Every link worked at the last check, or failed only once."
+    waiting = (
+        f"{pending} more link{'s' if pending != 1 else ''} failed once; the bot looks again "
+        f"from {again} and lists {'them' if pending != 1 else 'it'} here if "
+        f"{'they fail' if pending != 1 else 'it fails'} again."
+        if pending
+        else ""
+    )
+    about = (
+        "The bot checks every paper, code and project link once a day and edits this issue in "
+        "place: it is open while something is broken and closed when nothing is. Rate limits "
+        "and server errors never count as broken."
+    )
+    return f"{REPORT_MARKER}\n" + _parts(heading, waiting, about)
+
+
+def release_title(papers: int) -> str:
+    return f"Code released for {papers} paper{'s' if papers != 1 else ''}"
+
+
+def release_commit_message(repositories: list[str]) -> str:
+    """``repositories``: the code links (GitHub repository URLs) whose code is out."""
+    listed = "\n".join(f"- {url}" for url in repositories)
+    return (
+        f"{release_title(len(repositories))}\n\n"
+        "Their repositories hold code now: code available, and the remark that it is not "
+        f"yet available dropped from the notes.\n\n{listed}\n"
+    )
+
+
+def release_body(table: str, marker: str) -> str:
+    return (
+        "The code of these papers is out: their GitHub repositories hold more than a README, "
+        "a licence and dotfiles now. This sets **Code available** and drops the remark that "
+        "the code is not yet available from their notes:\n\n"
+        f"{table}\n"
+        "Opened by the paper bot's daily check of the list; it adds papers here as their "
+        "code comes out, rebuilds this pull request when the default branch moves, and "
+        "closes it when no paper is left. A paper of a pull request closed without merging is "
+        "not proposed again.\n\n"
+        f"{marker}\n"
+    )
+
+
+RELEASE_CLOSING = (
+    "Closing: no paper of this pull request waits for its code any more (marked on the "
+    "default branch meanwhile, or its repository no longer shows code)."
+)
