@@ -478,6 +478,8 @@ def _delete(flat: dict[str, Entry], path: str, missing_ok: bool = False) -> None
 @handles("git/get-tree")
 def get_tree(call: Call) -> Reply:
     repo = call.repo()
+    if not repo.refs:  # nothing pushed yet: GitHub's git API answers so for every ref
+        raise ApiError(409, "Git Repository is empty.")
     sha = call.params["tree_sha"]
     try:
         sha = repo.git.commit(resolve(repo, sha)).tree if sha not in repo.git.objects else sha

@@ -76,6 +76,7 @@ class Render:
                 created_at=iso(repo.created_at),
                 pushed_at=iso(repo.created_at),
                 open_issues=sum(i.state == "open" for i in repo.issues.values()),
+                archived=repo.archived,
             ),
             "permissions": dict.fromkeys(("admin", "maintain", "push", "triage", "pull"), True),
         }

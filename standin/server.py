@@ -168,11 +168,15 @@ class Standin:
         *,
         from_dir: Path | None = None,
         default_branch: str = "main",
-    ) -> str:
+        empty: bool = False,
+        archived: bool = False,
+    ) -> str | None:
         """Create a repository whose default branch has one commit of ``files``.
 
         ``from_dir`` adds every file below that directory (``.git`` excluded).
-        Returns the SHA of that first commit.
+        Returns the SHA of that first commit; ``empty``: no commit at all (None),
+        as a repository is before its first push. ``archived``: read-only, as
+        GitHub shows an archived repository.
         """
         owner, name = full_name.split("/")
         contents = dict(_read_tree(from_dir) if from_dir else {})
@@ -181,9 +185,22 @@ class Standin:
             if self.world.repo(full_name):
                 raise ValueError(f"{full_name} exists")
             self.world.user(owner)
-            repo = Repo(owner, name, id=repo_id(full_name), default_branch=default_branch)
+            repo = Repo(
+                owner,
+                name,
+                id=repo_id(full_name),
+                default_branch=default_branch,
+                archived=archived,
+            )
             self.world.repos[full_name.lower()] = repo
+            if empty:
+                return None
             return self._commit(repo, default_branch, contents, "Initial commit", parent=None)
+
+    def archive(self, full_name: str, archived: bool = True) -> None:
+        """Archive a repository (or unarchive it), as its owner does in its settings."""
+        with self.world.lock:
+            self._repo(full_name).archived = archived
 
     def push(
         self,

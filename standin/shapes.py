@@ -126,6 +126,7 @@ def repository_shape(
     created_at: str | None,
     pushed_at: str | None,
     open_issues: int,
+    archived: bool = False,
 ) -> Json:
     """A public, unforked repository as GitHub describes it (REST and webhooks alike)."""
     api, web = f"{hosts.api}/repos/{full_name}", f"{hosts.web}/{full_name}"
@@ -161,7 +162,7 @@ def repository_shape(
         "has_pages": False,
         "forks_count": 0,
         "mirror_url": None,
-        "archived": False,
+        "archived": archived,
         "disabled": False,
         "open_issues_count": open_issues,
         "license": None,

@@ -135,6 +135,7 @@ class Repo:
     labels: dict[str, Label] = field(default_factory=dict)  # lower-cased name -> label
     roles: dict[str, str] = field(default_factory=dict)  # login -> one of ROLES
     created_at: datetime = field(default_factory=now)
+    archived: bool = False
 
     @property
     def full_name(self) -> str:

@@ -4,7 +4,10 @@ It answers ``GET /api/query?id_list=ID`` as export.arxiv.org does: the stored
 record of a paper it holds (``records/ID.xml``, arXiv's Atom answer for that
 id, see ``records/NOTICE.md``), an empty feed for a well-formed id it does not
 hold, and arXiv's error entry (HTTP 200, one entry titled "Error") for a
-malformed id. Any version (``ID`` or ``IDv2``) gets the stored record.
+malformed id. Any version (``ID`` or ``IDv2``) gets the stored record. A
+list of ids (``id_list=A,B,C``, as the watch asks) gets one feed with the
+entries of the ids it holds, in the order asked, and the error entry if any
+id is malformed.
 
 Failure modes on demand, for the next N requests: ``slow`` (held, then
 answered), ``503`` and ``429`` (with ``Retry-After``), ``error_entry`` and
@@ -37,6 +40,7 @@ from werkzeug.wrappers import Request, Response
 RECORDS = Path(__file__).with_name("records")
 FAULTS = ("slow", "503", "429", "error_entry", "garbage")
 ATOM = "application/atom+xml; charset=utf-8"
+_ENTRY = re.compile(r"<entry>.*?</entry>", re.DOTALL)
 _WELL_FORMED = re.compile(r"(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
 
 # arXiv's answers without a record, with ``{id}`` for the id asked: the feed around no
@@ -189,6 +193,8 @@ class ArxivStandin:
 
     def _query(self, identifier: str) -> Response:
         """What arXiv answers for one id: its record, an empty feed, or the error entry."""
+        if "," in identifier:
+            return self._batch(identifier)
         well_formed = _WELL_FORMED.fullmatch(identifier)
         if well_formed is None:
             return _feed("error", identifier)
@@ -196,6 +202,24 @@ class ArxivStandin:
         if record is None:
             return _feed("empty", identifier)
         return Response(record, content_type=ATOM)
+
+    def _batch(self, id_list: str) -> Response:
+        """One feed holding the entry of each id held, as arXiv answers a list of ids."""
+        matched = [_WELL_FORMED.fullmatch(identifier) for identifier in id_list.split(",")]
+        if not all(matched):
+            return _feed("error", id_list)
+        entries = [
+            _ENTRY.search(record.decode("utf-8"))[0]  # type: ignore[index]
+            for match in matched
+            if match and (record := self.records.get(match["id"].replace("/", "_")))
+        ]
+        template = (ANSWERS / "empty.xml").read_text(encoding="utf-8")
+        text = template.replace("{id}", escape(id_list, {'"': "&quot;"}))
+        text = text.replace(
+            ">0</opensearch:totalResults>", f">{len(entries)}</opensearch:totalResults>"
+        )
+        text = text.replace("</feed>", "".join(f"  {entry}\n" for entry in entries) + "</feed>")
+        return Response(text, content_type=ATOM)
 
 
 def _feed(name: str, identifier: str) -> Response:
