@@ -20,6 +20,11 @@ from bot.core.metadata import ArxivRecord
 TIMEOUT_SECONDS = (3.05, 4.0)
 # Answers that mean "not now": waited out (Retry-After, else backoff), then retried.
 BUSY_STATUSES = frozenset({429, 503})
+# The watch asks for this many ids in one request (SPEC 13: batched id_list, a URL of
+# about 1,300 characters), and gives arXiv longer to answer for them all.
+BATCH = 100
+BATCH_TIMEOUT_SECONDS = (3.05, 30.0)
+_ENTRY_ID = re.compile(r"/abs/(?P<id>.+?)(?:v\d+)?$")
 
 
 class NoRecord(ValueError):
@@ -43,6 +48,15 @@ class Api:
             self.url, params={"id_list": arxiv_id}, timeout=TIMEOUT_SECONDS, allow_redirects=False
         )
 
+    def get_many(self, arxiv_ids: list[str]) -> requests.Response:
+        """One request for up to BATCH ids (arXiv pages its answer at 10 unless told)."""
+        return self.session.get(
+            self.url,
+            params={"id_list": ",".join(arxiv_ids), "max_results": len(arxiv_ids)},
+            timeout=BATCH_TIMEOUT_SECONDS,
+            allow_redirects=False,
+        )
+
 
 def retry_after(response: requests.Response) -> float | None:
     """Seconds to wait that the answer asks for (``Retry-After``: seconds or a date)."""
@@ -53,6 +67,27 @@ def retry_after(response: requests.Response) -> float | None:
         return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
     except (TypeError, ValueError):
         return None
+
+
+def listed_ids(response: requests.Response) -> set[str]:
+    """The ids (without version) that an answer to a list of ids holds an entry for.
+
+    NoRecord when the answer is no feed of records at all (an error entry,
+    garbage, a status other than 200): then nothing is known of any id.
+    """
+    if response.status_code != 200:
+        raise NoRecord(f"HTTP {response.status_code}")
+    feed = feedparser.parse(response.content)
+    if feed.bozo or feed.get("version") != "atom10":
+        raise NoRecord(f"not an Atom feed ({feed.get('bozo_exception') or feed.get('version')})")
+    listed = set()
+    for entry in feed.entries:
+        if "/api/errors" in entry.get("id", "") or entry.get("title") == "Error":
+            raise NoRecord(f"error entry: {entry.get('summary', '')}"[:200])
+        match = _ENTRY_ID.search(entry.get("id", ""))
+        if match and entry.get("title"):
+            listed.add(match["id"])
+    return listed
 
 
 def read_record(arxiv_id: str, response: requests.Response) -> ArxivRecord:

@@ -9,14 +9,14 @@ that assess need it and the handlers' signature is the router's. Outside
 """
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 import redis
 import requests
 
-from bot.arxiv.api import BUSY_STATUSES, Api, NoRecord, read_record, retry_after
+from bot.arxiv.api import BATCH, BUSY_STATUSES, Api, NoRecord, listed_ids, read_record, retry_after
 from bot.arxiv.cache import Cache, MemoryCache, RedisCache
 from bot.arxiv.gate import Busy, Gate, LocalGate, RedisGate
 from bot.core.metadata import ArxivRecord, Lookup, Unfetched
@@ -39,9 +39,12 @@ class Source:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Source | None":
-        """The process's source; None with ``AUTOFILL=off``. Redis queue: gate and cache there."""
-        if not settings.autofill:
-            return None
+        """The process's source for intake; None with ``AUTOFILL=off``."""
+        return cls.for_deployment(settings) if settings.autofill else None
+
+    @classmethod
+    def for_deployment(cls, settings: Settings) -> "Source":
+        """A source whatever AUTOFILL says (the watch's). Redis queue: gate and cache there."""
         api = Api(settings.arxiv_api_url, user_agent(settings.repository))
         if settings.queue_url.startswith(("redis://", "rediss://")):
             connection = redis.Redis.from_url(settings.queue_url)
@@ -65,18 +68,39 @@ class Source:
         _log(arxiv_id, "fetched", start)
         return record
 
+    def listed(self, arxiv_ids: list[str]) -> dict[str, bool | None]:
+        """Whether arXiv has a record of each id (the watch's check), BATCH ids a request;
+        None for the ids of a batch arXiv did not answer (busy, down, garbage)."""
+        found: dict[str, bool | None] = {}
+        for start in range(0, len(arxiv_ids), BATCH):
+            batch = arxiv_ids[start : start + BATCH]
+            begun = time.perf_counter()
+            try:
+                listed = listed_ids(self._asked(lambda batch=batch: self.api.get_many(batch)))
+            except (requests.RequestException, redis.RedisError, NoRecord, Busy) as error:
+                reason = f"{type(error).__name__}: {error}"[:300]
+                _log(",".join(batch)[:200], "unfetched", begun, reason=reason)
+                found.update(dict.fromkeys(batch))
+                continue
+            _log(",".join(batch)[:200], "fetched", begun)
+            found.update({arxiv_id: arxiv_id in listed for arxiv_id in batch})
+        return found
+
     def _fetch(self, arxiv_id: str) -> ArxivRecord:
+        return read_record(arxiv_id, self._asked(lambda: self.api.get(arxiv_id)))
+
+    def _asked(self, send: Callable[[], requests.Response]) -> requests.Response:
         """One request per turn; a 429 or 503 pauses everyone, then is tried again."""
         for attempt in range(RETRIES + 1):
             with self.gate.turn() as turn:
-                response = self.api.get(arxiv_id)
+                response = send()
                 busy = response.status_code in BUSY_STATUSES
                 if busy:
                     asked = retry_after(response)
                     turn.hold_off(asked if asked is not None else BACKOFF_SECONDS * 2**attempt)
             if not busy:
                 break
-        return read_record(arxiv_id, response)
+        return response
 
 
 def user_agent(repository: str | None) -> str:
