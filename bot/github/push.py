@@ -7,7 +7,8 @@ rebuilt there: one fresh commit re-applying the PR's OWN entry as it stands
 on its branch (a maintainer's fix-up commits included, compared with the
 commit the bot built on), force-moved onto its branch. A paper that reached
 the list meanwhile closes its PR and its issue (as a duplicate). The issues
-of PRs merged by this push are told that their paper is in the list.
+of PRs merged by this push are told that their paper is in the list. The
+watch's release PR (``bot.github.watch``) is rebuilt on the new head too.
 
 An update's or a removal's PR is re-applied only where its entry is still
 exactly as the approval found it: an entry changed or removed on the default
@@ -38,7 +39,7 @@ from bot.core.kinds import Kind
 from bot.core.lifecycle import DUPLICATE_LABEL
 from bot.core.papers import find_duplicate, load_papers
 from bot.core.table import escape_text
-from bot.github import ops
+from bot.github import ops, watch
 from bot.github.lifecycle import (
     Place,
     close_pull,
@@ -67,7 +68,8 @@ def on_push(event: Event, context: Context) -> None:
     for number in merged_by(repo, payload):
         converge(context, place, number)
     pulls = own_pulls(repo, place)
-    if not pulls:
+    release = watch.open_release(repo, place)
+    if not pulls and release is None:
         return
     head = ops.head_of(repo, place.default_branch)
     data = ops.read_file(repo, paths.DATA_IN_REPO, head.sha)
@@ -79,6 +81,9 @@ def on_push(event: Event, context: Context) -> None:
                 tell(context.github, repo, place, number, closed)
         if closed is not None:
             converge(context, place, number)
+    if release is not None:
+        with context.lock(watch.lock_name(place)):
+            watch.rebuild(repo, place, release, head, data, readme)
 
 
 def merged_by(repo: Repository, payload: dict[str, Any]) -> list[int]:
