@@ -145,6 +145,11 @@ COMMANDS = {
         "complete what missed deliveries left undone on the open intake issues",
         _reconcile_arguments,
     ),
+    "watch": Command(
+        "bot.service.processes:watch",
+        "check every link of the list now, update the link report and the pull request "
+        "for released code (the worker runs it daily)",
+    ),
     "action": Command(
         "bot.service.action:action",
         "handle the event of a GitHub Actions job (GITHUB_EVENT_NAME, GITHUB_EVENT_PATH); "

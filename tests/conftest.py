@@ -123,6 +123,7 @@ def configured_bot(
     monkeypatch.setenv("GITHUB_WEBHOOK_SECRET", SECRET)
     monkeypatch.setenv("GITHUB_TOKEN", BOT_TOKEN)
     monkeypatch.setenv("GITHUB_API_URL", standin.base_url)
+    monkeypatch.setenv("WATCH", "off")  # the committed list links to real sites
     for name, value in settings.items():
         monkeypatch.setenv(name, value)
     errors: list[BaseException] = []

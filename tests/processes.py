@@ -36,6 +36,9 @@ SERVICE_VARIABLES = (
     "WEB_HOST",
     "AUTOFILL",
     "ARXIV_API_URL",
+    "WATCH",
+    "WATCH_RECHECK_HOURS",
+    "WATCH_ALLOW_HOSTS",
 )
 
 
@@ -48,14 +51,15 @@ def free_port() -> int:
 def clean_environment(**settings: str) -> dict[str, str]:
     """This process's environment without any bot setting, plus ``settings``.
 
-    Autofill is off unless ``settings`` turn it on: no test may ask the real arXiv.
+    Autofill and the watch are off unless ``settings`` turn them on: no test may ask the
+    real arXiv, nor the sites the committed list links to.
     """
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith("GITHUB_") and key not in SERVICE_VARIABLES
     }
-    return env | {"AUTOFILL": "off"} | settings
+    return env | {"AUTOFILL": "off", "WATCH": "off"} | settings
 
 
 def wait_until(condition: Callable[[], Any], what: str, timeout: float = 30) -> Any:

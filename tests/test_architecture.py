@@ -116,6 +116,7 @@ def test_the_web_app_does_not_load_the_github_edge():
         "check",
         "reconcile",
         "action",
+        "watch",
     ],
 )
 def test_production_commands_do_not_load_the_standin(command):
@@ -125,5 +126,6 @@ def test_production_commands_do_not_load_the_standin(command):
         "import importlib\nimportlib.import_module(module)\n"
         "if module in ('bot.service.processes', 'bot.service.action'):\n"
         "    import bot.service.queue, bot.github.handlers, bot.github.reconcile\n"
+        "    import bot.service.watch\n"
     )
     assert not {m for m in loaded_after(code) if within(m, "standin", "bot.dev")}

@@ -119,6 +119,8 @@ def service_environment(github: Standin, arxiv: ArxivStandin, port: int) -> dict
         "GITHUB_REPOSITORY": REPO,
         "QUEUE_URL": f"sqlite:///{QUEUE}",
         "ARXIV_API_URL": arxiv.url,
+        # The list links to real sites, and nothing of the sandbox leaves the machine.
+        "WATCH": "off",
         "PORT": str(port),
         "WEB_HOST": HOST,
     }

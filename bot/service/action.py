@@ -6,8 +6,9 @@ in the job's environment: its name in ``GITHUB_EVENT_NAME``, its webhook
 payload in the file ``GITHUB_EVENT_PATH`` names. The job runs the handlers
 the worker runs for a delivery (``bot.github.handlers.run``, with an arXiv
 source for autofill); the daily schedule, and a run started by hand, run the
-reconcile pass instead. No lock is taken: the workflow's concurrency group
-lets one job at a time work on an issue.
+reconcile pass instead, then the watch (SPEC 13) unless ``WATCH=off``. No
+lock is taken: the workflow's concurrency group lets one job at a time work
+on an issue.
 
 A red run must mean that somebody has to look: the exit status is 0 when
 the outcome is on GitHub (done, explained on the issue, or nothing to do),
@@ -65,9 +66,10 @@ def action(args: argparse.Namespace) -> int:
     logs.setup_logging()
     run = f"actions-run:{os.environ.get('GITHUB_RUN_ID', '')}"
     try:
-        with arxiv.serving(arxiv.Source.from_settings(settings)):
+        source = arxiv.Source.from_settings(settings)
+        with arxiv.serving(source):
             if reconciling:
-                return reconcile_all(settings, run, timedelta(seconds=args.grace))
+                return reconcile_all(settings, run, timedelta(seconds=args.grace), source)
             handle(name, payload, settings, run)
     except Exception as error:
         from bot.github.errors import REQUEST_FAILURES, what_github_said
@@ -92,13 +94,25 @@ def handle(name: str, payload: dict[str, Any], settings: Settings, run: str) -> 
         handlers.run(Event(name, payload, run), settings)
 
 
-def reconcile_all(settings: Settings, run: str, grace: timedelta) -> int:
-    """The worker's periodic pass, printing what it did; 1 when a part of it failed."""
-    from bot.github import reconcile
+def reconcile_all(
+    settings: Settings, run: str, grace: timedelta, source: arxiv.Source | None
+) -> int:
+    """The worker's periodic passes, printing what they did; 1 when a part of one failed.
 
-    with logged_job(None, {"delivery": run, "repository": settings.repository}, "reconcile"):
+    The watch takes arXiv's turns after reconcile's, through the same source.
+    """
+    from bot.github import reconcile
+    from bot.service import watch
+
+    fields = {"delivery": run, "repository": settings.repository}
+    with logged_job(None, fields, "reconcile"):
         replays = reconcile.run(settings, grace=grace)
-    return print_replays(replays)
+    status = print_replays(replays)
+    if settings.watch:
+        with logged_job(None, fields, "watch"):
+            summary = watch.run(settings, source=source or arxiv.Source.for_deployment(settings))
+            print("\n".join(summary.lines()))
+    return status
 
 
 def read_event(env: Mapping[str, str]) -> tuple[str, dict[str, Any]]:

@@ -22,6 +22,10 @@ _LOGIN = re.compile(r"\A[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\[bot\])?\Z")
 # Anyone who knows or guesses the secret can forge deliveries (and /approve
 # comments with them); GitHub's own advice is a long random string.
 MIN_SECRET_LENGTH = 16
+DEFAULT_WATCH_RECHECK_HOURS = 20.0
+_HOURS = re.compile(r"\A\d{1,5}(?:\.\d{1,3})?\Z")
+# A host name or an IP address (IPv6 without brackets), as WATCH_ALLOW_HOSTS lists them.
+_HOST = re.compile(r"\A(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|[0-9A-Fa-f:.]{2,45})\Z")
 
 
 class ConfigError(RuntimeError):
@@ -51,6 +55,11 @@ class Settings:
     # Writes per window (count, seconds) the bot allows itself per installation: below
     # GitHub's secondary rate limits of 80 a minute and 500 an hour.
     write_limits: tuple[tuple[int, float], ...] = ((70, 60.0), (450, 3600.0))
+    # Keeping the list fresh (SPEC 13): the daily pass, how far apart two failures must
+    # be for a link to count as broken, and the hosts exempt from the public-address rule.
+    watch: bool = True
+    watch_recheck_hours: float = DEFAULT_WATCH_RECHECK_HOURS
+    watch_allow_hosts: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, webhook: bool = True) -> "Settings":
@@ -99,6 +108,24 @@ class Settings:
         if login and not _LOGIN.match(login):
             problems.append(f"BOT_LOGIN must be a GitHub login such as my-app[bot], not {login!r}")
         write_limits = _write_limits(env.get("GITHUB_WRITE_LIMITS") or "70/60,450/3600", problems)
+        watch = _SWITCH.get((env.get("WATCH") or "on").strip().lower())
+        if watch is None:
+            problems.append(f"WATCH must be on or off, not {env['WATCH']!r}")
+        hours = (env.get("WATCH_RECHECK_HOURS") or "").strip()
+        if hours and not _HOURS.match(hours):
+            problems.append(
+                f"WATCH_RECHECK_HOURS must be a number of hours such as 20, not {hours!r}"
+            )
+        allowed = tuple(
+            host.strip().lower() for host in (env.get("WATCH_ALLOW_HOSTS") or "").split(",")
+        )
+        allowed = tuple(host for host in allowed if host)
+        bad_hosts = [host for host in allowed if not _HOST.match(host)]
+        if bad_hosts:
+            problems.append(
+                "WATCH_ALLOW_HOSTS must be host names or addresses separated by commas, "
+                f"not {', '.join(repr(host) for host in bad_hosts)}"
+            )
         port = env.get("PORT", "")
         if port and not (port.isdigit() and 0 < int(port) < 65536):
             problems.append(f"PORT must be a TCP port number (1-65535), not {port!r}")
@@ -116,6 +143,11 @@ class Settings:
             arxiv_api_url=arxiv_api_url,
             login=login,
             write_limits=write_limits,
+            watch=bool(watch),
+            watch_recheck_hours=float(hours)
+            if _HOURS.match(hours)
+            else DEFAULT_WATCH_RECHECK_HOURS,
+            watch_allow_hosts=allowed,
         )
 
 

@@ -1,4 +1,4 @@
-"""``python -m bot worker | serve | reconcile``: the service's own processes.
+"""``python -m bot worker | serve | reconcile | watch``: the service's own processes.
 
 Each checks the whole environment first and, when something is missing or
 malformed, exits with status 2 and one message naming every problem, before
@@ -107,6 +107,29 @@ def reconcile(args: argparse.Namespace) -> int:
     with arxiv.serving(arxiv.Source.from_settings(settings)):
         replays = passes.run(settings, grace=timedelta(seconds=args.grace), lock=locks)
     return print_replays(replays)
+
+
+def watch(args: argparse.Namespace) -> int:
+    """One pass of the watch now (SPEC 13), printing what it found and did.
+
+    No webhook secret is needed: the pass receives no deliveries. It takes
+    the worker's lock on the release PR when a worker runs beside.
+    """
+    settings = settings_or_none(webhook=False)
+    if settings is None:
+        return EXIT_CONFIG
+    if settings.repository is None:
+        print("Error: the watch needs GITHUB_REPOSITORY=owner/name", file=sys.stderr)
+        return EXIT_CONFIG
+    if not settings.watch:
+        print("the watch is off (WATCH=off): nothing checked")
+        return 0
+    logs.setup_logging()
+    from bot.service import watch as passes
+
+    summary = passes.run(settings, lock=Locks(make_huey(settings.queue_url)))
+    print("\n".join(summary.lines()))
+    return 0
 
 
 def print_replays(replays: "list[Replay]") -> int:

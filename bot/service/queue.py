@@ -18,7 +18,8 @@ run code in the worker.
 
 The web app never imports the GitHub edge: the jobs import it when they run.
 Each process has one arXiv source (``bot.arxiv``), built with its queue, so
-that all its jobs share one cache and one turn at arXiv.
+that all its jobs share one cache and one turn at arXiv; the daily watch
+takes the same turn.
 """
 
 import json
@@ -48,6 +49,8 @@ DELIVERY_MEMORY = timedelta(days=7)
 # Tries after the first: 30 s, 1, 2, 4 and 8 minutes later (about a quarter of an hour).
 RETRIES, RETRY_DELAY_SECONDS, RETRY_BACKOFF = 5, 30, 2
 RECONCILE_SCHEDULE = crontab(minute="*/10")
+# The watch's daily pass (SPEC 13), at the hour the Actions workflow's schedule runs it.
+WATCH_SCHEDULE = crontab(minute="17", hour="4")
 # The periodic pass leaves alone what the event stream may still be doing.
 RECONCILE_GRACE = timedelta(minutes=2)
 
@@ -172,6 +175,12 @@ class Jobs:
         self.huey.periodic_task(crontab(minute="7", hour="3"), name="forget_old_deliveries")(
             self.forget_old_deliveries
         )
+        if settings.watch:
+            # The intake's source when autofill is on, so that both take one turn at arXiv.
+            self.watch_arxiv = self.arxiv or arxiv.Source.for_deployment(settings)
+            self.watch = self.huey.periodic_task(WATCH_SCHEDULE, context=True, name="watch")(
+                self._watch
+            )
 
     def pending(self) -> int:
         """Jobs waiting in the queue; raises when the queue cannot be reached."""
@@ -252,6 +261,16 @@ class Jobs:
         from bot.github import pacing
 
         return pacing.using(self.pacer)
+
+    def _watch(self, task: Task | None = None) -> None:
+        """The daily pass over the list's links and code releases (SPEC 13)."""
+        from bot.service import watch
+
+        if self.settings.repository is None:
+            return
+        fields = {"repository": self.settings.repository}
+        with logged_job(task, fields, job="watch"), self.pacing():
+            watch.run(self.settings, source=self.watch_arxiv, lock=self.locks)
 
 
 # Jobs for older issues run first; pushes (every paper PR's rebuild) before any issue.
