@@ -34,6 +34,7 @@ bench: $(BIN)/activate
 	$(BIN)/python bench/render_scale.py
 	$(BIN)/python bench/approval.py
 	$(BIN)/python bench/webhook_ack.py
+	$(BIN)/python bench/watch.py
 
 clean:
 	rm -rf $(VENV)
