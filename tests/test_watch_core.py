@@ -1,6 +1,7 @@
 """The watch's decisions (``bot.core.watch``), without I/O: two failures make a broken link,
 the report says it escaped, and the release PR changes exactly what it should."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -96,6 +97,26 @@ def test_the_report_lists_each_broken_link_escaped_and_is_open_only_while_one_is
     assert not nothing.open
     assert nothing.title == "Link report: nothing broken"
     assert "1 more link failed once; the bot looks again from 2025-03-02 00:17 UTC" in nothing.body
+
+
+def test_a_record_too_big_for_an_issue_keeps_its_oldest_failures_and_shows_200_rows():
+    papers = [{"title": f"P{n}", "paper_url": f"https://example.org/{n:04d}"} for n in range(3000)]
+    urls = [paper["paper_url"] for paper in papers]
+    record = next_record(Record(), dict.fromkeys(urls[:1500], failed("HTTP 404")), T0, RECHECK)
+    later = T0 + timedelta(hours=21)
+    record = next_record(record, dict.fromkeys(urls, failed("HTTP 404")), later, RECHECK)
+    assert (len(record.broken()), len(record.pending())) == (1500, 1500)
+
+    wanted = report(record, links_of(papers), RECHECK)
+
+    assert len(wanted.body) <= 65_536
+    kept = wanted.record
+    assert set(kept.failing) < set(record.failing) and read_record(wanted.body) == kept
+    assert kept.pending() == {}  # the newest failures went first
+    rows = [line for line in wanted.body.splitlines() if re.match(r"\| P\d", line)]
+    assert len(rows) == 200
+    assert f"…and {len(kept.broken()) - 200} more, not shown." in wanted.body
+    assert wanted.title == f"Link report: {len(kept.broken())} broken links"
 
 
 @pytest.mark.parametrize(

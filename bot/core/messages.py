@@ -459,10 +459,15 @@ def link_report_title(broken: int) -> str:
 
 
 def link_report(
-    rows: list[tuple[str, str, str, str, str]], *, pending: int, again: str, hours: str
+    rows: list[tuple[str, str, str, str, str]],
+    *,
+    broken: int,
+    pending: int,
+    again: str,
+    hours: str,
 ) -> str:
     """The report issue's text; ``rows`` are (paper, field, link, what happened, since),
-    every value already escaped for a table cell."""
+    every value already escaped for a table cell: the first of ``broken`` links."""
     if rows:
         table = "\n".join(
             [
@@ -471,9 +476,10 @@ def link_report(
                 *(f"| {' | '.join(row)} |" for row in rows),
             ]
         )
+        more = f"\n\n…and {broken - len(rows)} more, not shown." if broken > len(rows) else ""
         heading = (
-            f"**{len(rows)} link{'s are' if len(rows) != 1 else ' is'} broken**: each failed "
-            f"in two checks at least {hours} hours apart.\n\n{table}\n\n"
+            f"**{broken} link{'s are' if broken != 1 else ' is'} broken**: each failed "
+            f"in two checks at least {hours} hours apart.\n\n{table}{more}\n\n"
             "Fix or remove each link in `data/papers.yaml` (a pull request; `python -m bot "
             "render` regenerates the table). A link that works again leaves this report."
         )

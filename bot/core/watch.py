@@ -190,17 +190,42 @@ def next_record(
 # -- the report issue ----------------------------------------------------------------
 
 
+# GitHub refuses an issue body longer than this many characters.
+BODY_LIMIT = 65_536
+# The table shows at most this many broken links (the rest are counted).
+SHOWN_ROWS = 200
+
+
 @dataclass(frozen=True)
 class Report:
-    """The report issue as it should be: its title, body (with the record) and state."""
+    """The report issue as it should be: its title, body (with the record) and state;
+    ``record``: what the body keeps of the record (all of it unless it could not fit)."""
 
     title: str
     body: str
     open: bool
+    record: Record
 
 
 def report(record: Record, links: Iterable[Link], recheck: timedelta) -> Report:
-    """The one report issue: a table of what is broken; open while anything is."""
+    """The one report issue: a table of what is broken; open while anything is.
+
+    A record too big for an issue body (thousands of failing links) keeps its
+    oldest failures: the newest are left out, pending ones first, and found
+    again by the next pass.
+    """
+    listed = list(links)
+    while True:
+        wanted = _report(record, listed, recheck)
+        if len(wanted.body) <= BODY_LIMIT or not record.failing:
+            return wanted
+        by_age = sorted(record.failing.items(), key=lambda item: item[1].since, reverse=True)
+        newest = sorted(by_age, key=lambda item: item[1].broken is not None)  # pending first
+        dropped = {url for url, _ in newest[: max(1, len(newest) // 10)]}
+        record = Record({u: e for u, e in record.failing.items() if u not in dropped})
+
+
+def _report(record: Record, links: list[Link], recheck: timedelta) -> Report:
     broken = record.broken()
     rows = [(link, broken[link.url]) for link in links if link.url in broken]  # the list's order
     pending = record.pending()
@@ -214,14 +239,15 @@ def report(record: Record, links: Iterable[Link], recheck: timedelta) -> Report:
                 escape_text(entry.what),
                 _shown(entry.since),
             )
-            for link, entry in rows
+            for link, entry in rows[:SHOWN_ROWS]
         ],
+        broken=len(rows),
         pending=len(pending),
         again=_shown(stamp(again)) if again else "",
         hours=_hours(recheck),
     )
     title = messages.link_report_title(len(rows))
-    return Report(title, f"{body}\n{record.text()}\n", bool(rows))
+    return Report(title, f"{body}\n{record.text()}\n", bool(rows), record)
 
 
 def _url_cell(url: str) -> str:

@@ -104,8 +104,8 @@ class ListRepository:
         before = watch.read_record(issue.body if issue else None)
         record = watch.next_record(before, outcomes, now, recheck)
         wanted = watch.report(record, watch.links_of(self.papers), recheck)
-        report = publish_report(self.repo, issue, wanted, keep=bool(record.failing))
-        return Published(record, report, self.propose_release(code))
+        report = publish_report(self.repo, issue, wanted, keep=bool(wanted.record.failing))
+        return Published(wanted.record, report, self.propose_release(code))
 
     def propose_release(self, code: Mapping[str, bool | None]) -> str:
         repo, place = self.repo, self.place
