@@ -149,3 +149,35 @@ def test_a_github_actions_run_needs_no_webhook_secret():
 @pytest.mark.parametrize("login", ["my app[bot]", "-app", "app[bot]x", "owner/app"])
 def test_a_bot_login_that_is_no_github_login_is_refused(login):
     assert "BOT_LOGIN must be a GitHub login" in problems({**BASE, "BOT_LOGIN": login})
+
+
+def test_the_watch_is_on_by_default_rechecks_after_20_hours_and_allows_no_host():
+    settings = Settings.from_env(BASE)
+    assert (settings.watch, settings.watch_recheck_hours, settings.watch_allow_hosts) == (
+        True,
+        20.0,
+        (),
+    )
+    given = {
+        **BASE,
+        "WATCH": "Off",
+        "WATCH_RECHECK_HOURS": "0.5",
+        "WATCH_ALLOW_HOSTS": " 127.0.0.1, Paper.Test ,::1,",
+    }
+    settings = Settings.from_env(given)
+    assert (settings.watch, settings.watch_recheck_hours) == (False, 0.5)
+    assert settings.watch_allow_hosts == ("127.0.0.1", "paper.test", "::1")
+
+
+def test_malformed_watch_settings_are_named():
+    message = problems(
+        {
+            **BASE,
+            "WATCH": "daily",
+            "WATCH_RECHECK_HOURS": "-3",
+            "WATCH_ALLOW_HOSTS": "localhost,http://10.0.0.1/,my host",
+        }
+    )
+    assert "- WATCH must be on or off, not 'daily'" in message
+    assert "- WATCH_RECHECK_HOURS must be a number of hours such as 20, not '-3'" in message
+    assert "not 'http://10.0.0.1/', 'my host'" in message
