@@ -26,7 +26,8 @@ Usage::
         gh.requests                                  # [(method, path, status), ...]
         gh.file("octo/awesome-vis", "README.md", ref="paper/issue-1")
 
-Seeding: ``add_token``, ``create_repo`` (``files=`` or ``from_dir=``),
+Seeding: ``add_token``, ``create_repo`` (``files=`` or ``from_dir=``;
+``empty=``, ``archived=``: the repositories a list links to), ``archive``,
 ``push`` (someone else moves a branch), ``set_permission``, ``create_issue``,
 ``edit_issue``, ``add_comment``, ``create_label``, ``configure_app``.
 Faults: ``fail_next``, ``latency``. Log: ``requests``, ``clear_requests``,
@@ -50,7 +51,9 @@ examples in ``webhooks/``, checked against its published schema in
 ``webhook_schema/``).
 
 ``standin.arxiv`` is its arXiv counterpart: ``ArxivStandin``, a local arXiv API
-serving real records and arXiv's failure modes.
+serving real records and arXiv's failure modes. ``standin.sites`` is the web
+the list links to, for the watch's link checks: ``Sites``, one server on
+127.0.0.1 answering for any host name, each page a sequence of answers.
 """
 
 from standin.server import LoggedRequest, Standin, remote_client
