@@ -27,8 +27,8 @@ Usage::
         gh.file("octo/awesome-vis", "README.md", ref="paper/issue-1")
 
 Seeding: ``add_token``, ``create_repo`` (``files=`` or ``from_dir=``;
-``empty=``, ``archived=``: the repositories a list links to), ``archive``,
-``push`` (someone else moves a branch), ``set_permission``, ``create_issue``,
+``empty=``, ``archived=``: the repositories a list links to), ``push``
+(someone else moves a branch), ``set_permission``, ``create_issue``,
 ``edit_issue``, ``add_comment``, ``create_label``, ``configure_app``.
 Faults: ``fail_next``, ``latency``. Log: ``requests``, ``clear_requests``,
 ``violations``, ``clear_violations``. Read-back (API-shaped JSON where the

@@ -197,11 +197,6 @@ class Standin:
                 return None
             return self._commit(repo, default_branch, contents, "Initial commit", parent=None)
 
-    def archive(self, full_name: str, archived: bool = True) -> None:
-        """Archive a repository (or unarchive it), as its owner does in its settings."""
-        with self.world.lock:
-            self._repo(full_name).archived = archived
-
     def push(
         self,
         full_name: str,

@@ -9,7 +9,8 @@ The release PR is ONE pull request from ``watch/code-released``, one commit
 on the default branch's head changing the data file and the table, for every
 paper whose code came out; it is rebuilt when the default branch moves (see
 ``bot.github.push``) and closed when no paper is left. A paper in a release
-PR that a maintainer closed unmerged is not proposed again.
+PR that a maintainer closed unmerged is not proposed again. Every write
+takes its slot from the write pacer (``bot.github.pacing``).
 
 ``bot.core.watch`` decides; this module reads and acts only on differences,
 so a pass that finds nothing new sends no write.
@@ -48,6 +49,7 @@ from bot.github import ops
 from bot.github.client import client_for_repository, own_login
 from bot.github.errors import what_github_said
 from bot.github.lifecycle import Place
+from bot.github.pacing import write
 from bot.service.config import Settings
 
 # A repository as a link names it, and the same lower-cased (GitHub's names ignore case).
@@ -177,9 +179,9 @@ def publish_report(repo: Repository, issue: Issue | None, wanted: Report, keep: 
     if issue is None:
         if not (wanted.open or keep):
             return "none"
-        issue = repo.create_issue(wanted.title, wanted.body, labels=[REPORT_LABEL])
+        issue = write(repo.create_issue, wanted.title, wanted.body, labels=[REPORT_LABEL])
         if not wanted.open:
-            issue.edit(state="closed", state_reason="completed")
+            write(issue.edit, state="closed", state_reason="completed")
         return f"opened #{issue.number}" if wanted.open else f"made #{issue.number}, closed"
     changes: dict[str, str] = {}
     if issue.title != wanted.title:
@@ -192,7 +194,7 @@ def publish_report(repo: Repository, issue: Issue | None, wanted: Report, keep: 
         changes |= {"state": "closed", "state_reason": "completed"}
     if not changes:
         return f"#{issue.number} unchanged"
-    issue.edit(**changes)  # type: ignore[arg-type]
+    write(issue.edit, **changes)
     verb = {"open": "reopened", "closed": "closed"}.get(changes.get("state", ""), "updated")
     return f"{verb} #{issue.number}"
 
@@ -252,9 +254,9 @@ def apply_release(
     if plan is None:
         if pull is None:
             return "none"
-        pull.create_issue_comment(messages.RELEASE_CLOSING)
+        write(pull.create_issue_comment, messages.RELEASE_CLOSING)
         # Emptied first: a PR the bot closed itself declines nothing.
-        pull.edit(state="closed", body=_without_papers(pull.body))
+        write(pull.edit, state="closed", body=_without_papers(pull.body))
         return f"closed #{pull.number}"
     if (
         pull is not None
@@ -279,7 +281,7 @@ def apply_release(
 def _retitle(pull: PullRequest, plan: Release) -> str:
     if pull.title == plan.title and pull.body == plan.body:
         return f"#{pull.number} unchanged"
-    pull.edit(title=plan.title, body=plan.body)
+    write(pull.edit, title=plan.title, body=plan.body)
     return f"updated #{pull.number}"
 
 
