@@ -156,8 +156,12 @@ def test_a_job_queued_while_the_worker_is_down_runs_when_it_starts_again(service
     service.start("web")
     service.start("worker")
     service.wait_healthy()
-    # SIGTERM before the consumer is up would test nothing but a half-started process.
-    wait_until(lambda: "Huey consumer started" in service.log("worker"), "the worker to start")
+    # SIGTERM before the consumer is up would test nothing but a half-started process: huey
+    # logs "consumer started" before it sets its signal handlers, so wait for its first job.
+    wait_until(
+        lambda: any(line.get("job") == "reconcile" for line in service.json_lines("worker")),
+        "the worker's start-up reconcile",
+    )
     service.stop("worker")
     assert "All workers have stopped." in service.log("worker")  # SIGTERM: a graceful stop
     standin.clear_requests()
