@@ -47,7 +47,7 @@ TRANSIENT = {
 STEPS = [
     (r"GET .*/collaborators/[^/]+/permission$", "checking the commenter's permission"),
     (r"GET .*/branches/main$", "reading the head of main"),
-    (r"GET .*/contents/data/papers\.yaml$", "reading data/papers.yaml"),
+    (r"GET .*/git/(trees|blobs)/\w+$", "reading data/papers.yaml"),
     (r"GET .*/issues/\d+$", "reading the issue"),
     (r"GET .*/issues/\d+/comments$", "reading the issue's comments"),
     (r"GET .*/pulls$", "reading the pull requests"),
