@@ -2,8 +2,10 @@
 
 Runs the real app and its job (inline, in this thread) against the GitHub
 stand-in, whose repository holds 10,000 synthetic papers (a 6.8 MB data file)
-with their README and year pages. The CPU is this thread's (the stand-in
-serves from its own threads): the webhook's check and enqueue, then the job.
+with their README and year pages; each submission is closed after its event,
+so every event sees one open submission, and its link is not arXiv's, so no
+arXiv lookup. The CPU is this thread's (the stand-in serves from its own
+threads): the webhook's check and enqueue, then the job.
 The first event downloads and parses the data file; every later one on the
 unchanged list reads only the file's blob sha. Target: a cached event at most
 100 ms. Run: ``.venv/bin/python bench/intake_scale.py [PAPERS]``.
@@ -42,7 +44,7 @@ def one_event(web, github: Standin, index: int) -> tuple[float, float, int]:
         "title": f"Benchmark Paper {index}",
         "year": "2024",
         "venue": "CVPR",
-        "paper_url": f"https://arxiv.org/abs/2401.{index:05d}",
+        "paper_url": f"https://example.org/benchmark-paper-{index}",  # not arXiv: no autofill
     }
     body = render_body(values)
     number = github.create_issue(REPO, title="x", body=body, user="carol", labels=["new paper"])
@@ -64,6 +66,7 @@ def one_event(web, github: Standin, index: int) -> tuple[float, float, int]:
     cpu, wall = time.thread_time() - cpu, time.perf_counter() - wall
     assert response.status_code == 202, response.json
     assert "Ready for review" in github.comments(REPO, number)[-1]["body"]
+    github.edit_issue(REPO, number, state="closed")  # the next event sees one open submission
     return cpu * 1000, wall * 1000, len(github.requests)
 
 
