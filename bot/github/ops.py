@@ -78,7 +78,7 @@ def read_papers(repo: Repository, files: Files) -> PaperList:
 
 
 def _blob(files: Files, path: str) -> tuple[str, int]:
-    """A file's blob sha and size; GitHub's own 404 when the ref has no such file."""
+    """A file's blob sha and size; a 404, as GitHub answers it, when the ref has no such file."""
     if path not in files.blobs:
         raise UnknownObjectException(404, {"message": f"{path} not at {files.ref}"}, None)
     return files.blobs[path]
