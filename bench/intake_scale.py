@@ -35,7 +35,7 @@ REPO = "octo/awesome-vis"
 SECRET = "bench-webhook-secret"
 CACHED_EVENTS = 20
 TARGET_MS = 100
-FILES = (paths.SCHEMA_IN_REPO, paths.FORM_IN_REPO)
+FILES = (paths.SCHEMA_IN_REPO, *paths.FORMS_IN_REPO)
 
 
 def one_event(web, github: Standin, index: int) -> tuple[float, float, int]:

@@ -47,7 +47,7 @@ def measure(count: int) -> None:
     """One size, in this process: render once, then the floors and check in turn."""
     root = Path(tempfile.mkdtemp(prefix="render-scale-"))
     try:
-        for name in (paths.README_IN_REPO, paths.SCHEMA_IN_REPO, paths.FORM_IN_REPO):
+        for name in (paths.README_IN_REPO, paths.SCHEMA_IN_REPO, *paths.FORMS_IN_REPO):
             (root / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(paths.ROOT / name, root / name)
         text = dump_papers(synthetic_papers(count))

@@ -151,7 +151,7 @@ LARGE = 1_000  # papers whose table is past the 400 KB budget: README plus pages
 @pytest.fixture
 def large_checkout(tmp_path):
     """The list's files with a synthetic list of 1,000 papers (about 580 KB of table)."""
-    for name in (paths.README_IN_REPO, paths.SCHEMA_IN_REPO, paths.FORM_IN_REPO):
+    for name in (paths.README_IN_REPO, paths.SCHEMA_IN_REPO, *paths.FORMS_IN_REPO):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(paths.ROOT / name, tmp_path / name)
     (tmp_path / paths.DATA_IN_REPO).parent.mkdir()
