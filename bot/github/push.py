@@ -85,7 +85,8 @@ def on_push(event: Event, context: Context) -> None:
             converge(context, place, number)
     if release is not None:
         with context.lock(watch.lock_name(place)):
-            watch.rebuild(repo, place, release, head, data, readme)
+            data = ops.read_file(repo, files, paths.DATA_IN_REPO)
+            watch.rebuild(repo, place, release, head, data, published)
 
 
 def merged_by(repo: Repository, payload: dict[str, Any]) -> list[int]:
