@@ -32,6 +32,7 @@ bench: $(BIN)/activate
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/hostile.py
 	$(BIN)/python bench/render_scale.py
+	$(BIN)/python bench/intake_scale.py
 	$(BIN)/python bench/approval.py
 	$(BIN)/python bench/webhook_ack.py
 	$(BIN)/python bench/watch.py

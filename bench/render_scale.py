@@ -1,72 +1,124 @@
-"""Render + check of synthetic lists of 1k, 10k and 100k papers: time and peak memory.
+"""``render`` and ``check`` of synthetic lists of 1k, 10k and 100k papers, beside the floor.
 
-Each size runs in a fresh interpreter so that its peak memory (max RSS) is its own.
+The floor is PyYAML's C loader alone parsing the same data file (plain
+``yaml.load(text, Loader=yaml.CSafeLoader)``), also shown with the garbage
+collector paused, as ``load_papers`` pauses it; ``check`` is the real command
+on a checkout holding the list, its README and its year pages, timed in
+turn with the floors in one process (best of 3; of 1 at 100,000 papers),
+``render`` once before. The target: ``check`` of 10,000 papers at most 1.5x
+the plain floor. Each size runs in a fresh interpreter so that its peak
+memory (max RSS, the list's generation included) is its own.
 Run: ``make bench`` or ``.venv/bin/python bench/render_scale.py [SIZES...]``.
 """
 
+import argparse
+import contextlib
+import gc
+import io
 import resource
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
-from bot.core.papers import dump_papers, duplicate_pairs, load_papers
-from bot.core.schema import schema_problems
-from bot.core.table import render_table
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench.synthetic, from a checkout
+
+from bench.synthetic import synthetic_papers
+from bot.checkout import check, render
+from bot.core import paths
+from bot.core.pages import PAGES_DIR
+from bot.core.papers import dump_papers
 
 SIZES = (1_000, 10_000, 100_000)
+TARGET = 1.5
 
 
-def synthetic_papers(count: int) -> list[dict]:
-    return [
-        {
-            "title": f"Synthetic Paper {i}: Tracking Every Instance in Video Number {i}",
-            "year": 2000 + i % 25,
-            "venue": "CVPR",
-            "problem": "VIS",
-            "relevance": f"Line one of paper {i}\nline two",
-            "datasets": ["YouTube-VIS 2019", "OVIS"],
-            "code_available": i % 2 == 0,
-            "paper_url": f"https://arxiv.org/abs/{2300 + i // 100_000}.{i % 100_000:05d}",
-            "code_url": f"https://github.com/example/paper-{i}",
-        }
-        for i in range(count)
-    ]
+def seconds(run) -> float:
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
 
 
 def measure(count: int) -> None:
-    """One size, in this process: the work `python -m bot check` and `render` do."""
-    text = dump_papers(synthetic_papers(count))
-    started = time.perf_counter()
-    papers = load_papers(text)
-    loaded = time.perf_counter()
-    problems = [p for paper in papers for p in schema_problems(paper)] + duplicate_pairs(papers)
-    checked = time.perf_counter()
-    table = render_table(papers)
-    rendered = time.perf_counter()
-    assert not problems and table.count("\n") == count + 2
+    """One size, in this process: render once, then the floors and check in turn."""
+    root = Path(tempfile.mkdtemp(prefix="render-scale-"))
+    try:
+        for name in (paths.README_IN_REPO, paths.SCHEMA_IN_REPO, *paths.FORMS_IN_REPO):
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(paths.ROOT / name, root / name)
+        text = dump_papers(synthetic_papers(count))
+        (root / paths.DATA_IN_REPO).parent.mkdir(parents=True)
+        (root / paths.DATA_IN_REPO).write_text(text, encoding="utf-8")
+        checkout = argparse.Namespace(root=root)
+        with contextlib.redirect_stdout(io.StringIO()):
+            rendered = seconds(lambda: _passes(render(checkout)))
+            floors, paused, checks = [], [], []
+            for _ in range(3 if count <= 10_000 else 1):  # in turn: all see the same machine
+                floors.append(seconds(lambda: yaml.load(text, Loader=yaml.CSafeLoader)))
+                gc.disable()
+                paused.append(seconds(lambda: yaml.load(text, Loader=yaml.CSafeLoader)))
+                gc.enable()
+                checks.append(seconds(lambda: _passes(check(checkout))))
+        pages = len(list((root / PAGES_DIR).glob("*.md")))
+    finally:
+        shutil.rmtree(root)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(
-        f"{count},{loaded - started:.3f},{checked - loaded:.3f},{rendered - checked:.3f},"
-        f"{rendered - started:.3f},{peak_mib:.0f}"
-    )
+    megabytes = len(text.encode()) / 1e6
+    figures = [min(floors), min(paused), min(checks), rendered]
+    print(",".join([str(count), f"{megabytes:.1f}", str(pages), *(f"{f:.3f}" for f in figures)]))
+    print(f"{peak_mib:.0f}")
+
+
+def _passes(code: int) -> None:
+    assert code == 0, "the command failed on the synthetic list"
+
+
+COLUMNS = (
+    ("papers", 8),
+    ("data MB", 8),
+    ("pages", 6),
+    ("yaml C s", 9),
+    ("gc paused s", 12),
+    ("check s", 8),
+    ("ratio", 6),
+    ("to paused", 10),
+    ("check us/paper", 15),
+    ("render s", 9),
+    ("peak MiB", 9),
+)
 
 
 def main(sizes: list[int]) -> None:
-    print(f"{'papers':>8} {'load s':>8} {'validate s':>10} {'render s':>9} {'total s':>8}", end="")
-    print(f" {'us/paper':>9} {'peak MiB':>9}")
+    print(" ".join(f"{title:>{width}}" for title, width in COLUMNS))
     for count in sizes:
-        line = subprocess.run(
+        out = subprocess.run(
             [sys.executable, __file__, "--one", str(count)],
             capture_output=True,
             text=True,
             check=True,
-        ).stdout.strip()
-        n, load, validate, render, total, peak = line.split(",")
-        per_paper = float(total) / int(n) * 1e6
-        print(
-            f"{int(n):>8} {load:>8} {validate:>10} {render:>9} {total:>8}"
-            f" {per_paper:>9.1f} {peak:>9}"
-        )
+        ).stdout.split()
+        n, megabytes, pages, floor, paused, checked, rendered = out[0].split(",")
+        ratio = float(checked) / float(floor)
+        cells = [
+            f"{int(n):,}",
+            megabytes,
+            pages,
+            floor,
+            paused,
+            checked,
+            f"{ratio:.2f}",
+            f"{float(checked) / float(paused):.2f}",
+            f"{float(checked) / int(n) * 1e6:.1f}",
+            rendered,
+            out[1],
+        ]
+        print(" ".join(f"{cell:>{width}}" for cell, (_, width) in zip(cells, COLUMNS, strict=True)))
+        if int(n) == 10_000 and ratio > TARGET:
+            print(f"  check of 10,000 papers is over {TARGET}x the floor")
 
 
 if __name__ == "__main__":

@@ -14,8 +14,9 @@ from pathlib import Path
 from bot.core import paths
 from bot.core.forms import FORM_PATHS, form_problems, write_form
 from bot.core.listing import data_problems
+from bot.core.pages import PAGES_DIR, generated_pages
 from bot.core.papers import DataFileError, Paper, locate_papers
-from bot.core.table import ReadmeError, update_readme
+from bot.core.table import ReadmeError
 
 
 class _Unreadable(Exception):
@@ -51,12 +52,16 @@ def render(args: argparse.Namespace) -> int:
         papers, problems = _papers(root)
         if problems:
             return _fail(problems, "render refused, README.md left as it was")
-        readme = _read(root, paths.README_IN_REPO)
-        table = update_readme(readme, papers)
+        pages = generated_pages(papers, _read(root, paths.README_IN_REPO))
     except (_Unreadable, ReadmeError) as error:
         return _fail([_where(error)], "render refused, README.md left as it was")
-    (root / paths.README_IN_REPO).write_text(table, encoding="utf-8")
-    print(f"README.md: table rendered with {len(papers)} papers")
+    for path in _page_files(root) - pages.keys():
+        (root / path).unlink()
+    for path, text in pages.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
+    others = f" and {len(pages) - 1} year pages" if len(pages) > 1 else ""
+    print(f"README.md{others}: table rendered with {len(papers)} papers")
     return 0
 
 
@@ -69,15 +74,38 @@ def check(args: argparse.Namespace) -> int:
                 schema=root / paths.SCHEMA_IN_REPO, form=root / form, kind=kind
             )
         if not problems:
-            readme = _read(root, paths.README_IN_REPO)
-            if update_readme(readme, papers) != readme:
-                problems.append("README.md: the table is out of date; run `python -m bot render`")
+            pages = generated_pages(papers, _read(root, paths.README_IN_REPO))
+            problems += _page_problems(root, pages)
     except (_Unreadable, ReadmeError) as error:
         return _fail([_where(error)], "check failed")
     if problems:
         return _fail(problems, "check failed")
-    print(f"ok: {len(papers)} papers, README.md in sync")
+    others = f" and {len(pages) - 1} year pages" if len(pages) > 1 else ""
+    print(f"ok: {len(papers)} papers, README.md{others} in sync")
     return 0
+
+
+def _page_problems(root: Path, pages: dict[str, str]) -> list[str]:
+    """Each generated page that is missing or differs, and each page the data no longer makes."""
+    fix = "run `python -m bot render`"
+    problems = []
+    for path, text in pages.items():
+        if not (root / path).is_file():
+            problems.append(f"{path}: missing; {fix}")
+        elif _read(root, path) != text:
+            what = "the table is" if path == paths.README_IN_REPO else "the page is"
+            problems.append(f"{path}: {what} out of date; {fix}")
+    problems += [
+        f"{path}: not a page the data makes (a stray page); {fix}"
+        for path in sorted(_page_files(root) - pages.keys())
+    ]
+    return problems
+
+
+def _page_files(root: Path) -> set[str]:
+    """The generated pages' files on disk (README.md aside): Markdown files in ``papers/``."""
+    folder = root / PAGES_DIR
+    return {p.relative_to(root).as_posix() for p in folder.glob("*.md") if p.is_file()}
 
 
 def form(args: argparse.Namespace) -> int:

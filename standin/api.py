@@ -477,12 +477,14 @@ def _delete(flat: dict[str, Entry], path: str, missing_ok: bool = False) -> None
 
 @handles("git/get-tree")
 def get_tree(call: Call) -> Reply:
+    """A tree by its sha, or the tree of a commit named by its sha or a ref, as GitHub resolves."""
     repo = call.repo()
     if not repo.refs:  # nothing pushed yet: GitHub's git API answers so for every ref
         raise ApiError(409, "Git Repository is empty.")
     sha = call.params["tree_sha"]
     try:
-        sha = repo.git.commit(resolve(repo, sha)).tree if sha not in repo.git.objects else sha
+        if not isinstance(repo.git.objects.get(sha), Tree):
+            sha = repo.git.commit(resolve(repo, sha)).tree
         return ok(call.render.tree(repo, sha, recursive="recursive" in call.query))
     except (GitError, ApiError):
         raise ApiError(404, "Not Found") from None

@@ -16,6 +16,10 @@ from huey.signals import SIGNAL_ERROR
 from processes import Service, free_port, service_environment, wait_until
 from werkzeug.test import TestResponse
 
+from bench.synthetic import synthetic_papers
+from bot.core import paths
+from bot.core.pages import generated_pages
+from bot.core.papers import dump_papers
 from bot.service.app import create_app
 from bot.service.config import Settings
 from bot.service.queue import Jobs
@@ -135,6 +139,19 @@ def configured_bot(
 
     yield Bot(standin, create_app(jobs.settings, jobs).test_client(), jobs, errors)
     assert not errors, f"a job raised: {errors!r}"
+
+
+LARGE_LIST = 2_000  # papers: a data file of 1.4 MB, past the 1 MB GitHub's contents JSON carries
+
+
+@pytest.fixture
+def large_list(bot: Bot) -> list[dict]:
+    """The list's repository holding 2,000 papers, its README and year pages rendered."""
+    papers = synthetic_papers(LARGE_LIST)
+    readme = bot.github.file(REPO, paths.README_IN_REPO).decode()
+    files = {paths.DATA_IN_REPO: dump_papers(papers), **generated_pages(papers, readme)}
+    bot.github.push(REPO, files, message="A long list")
+    return papers
 
 
 @pytest.fixture

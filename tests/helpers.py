@@ -11,6 +11,7 @@ import re
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from markdown_it import MarkdownIt
 
 from bot.core import paths
 from bot.core.change import branch_for
@@ -159,6 +160,23 @@ def bot_comments(bot, number):
 
 def visible(body: str) -> str:
     return re.sub(r"\n\n<!-- awesome-vis-bot:[^>]*-->\Z", "", body)
+
+
+GFM = MarkdownIt("commonmark").enable("table")
+
+
+def table_cells(markdown: str) -> list[list[str]]:
+    """The table as a real GFM parser sees it: one list of cell texts per row."""
+    tokens = GFM.parse(markdown)
+    rows, row = [], None
+    for index, token in enumerate(tokens):
+        if token.type == "tr_open":
+            row = []
+        elif token.type in {"th_open", "td_open"}:
+            row.append(tokens[index + 1].content if tokens[index + 1].type == "inline" else "")
+        elif token.type == "tr_close":
+            rows.append(row)
+    return rows
 
 
 def new_key() -> tuple[str, str]:

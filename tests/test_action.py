@@ -40,6 +40,7 @@ from processes import clean_environment
 
 from bot.core import messages
 from bot.core.change import added_papers, branch_for
+from bot.core.papers import load_papers
 from standin import Standin
 
 APP_ID, INSTALLATION_ID = 321, 9876
@@ -206,7 +207,8 @@ def test_after_a_merge_the_push_run_rebuilds_the_other_paper_pull_request_on_the
     assert github.commit(REPO, head).parents == (main,)
     on_main = github.file(REPO, "data/papers.yaml", ref=main).decode()
     on_pull = github.file(REPO, "data/papers.yaml", ref=head).decode()
-    assert [paper["title"] for paper in added_papers(on_main, on_pull)] == [SECOND["title"]]
+    added = added_papers(load_papers(on_main), load_papers(on_pull))
+    assert [paper["title"] for paper in added] == [SECOND["title"]]
     assert github.pull(REPO, second)["mergeable"] is True
 
 

@@ -6,8 +6,6 @@ maintainer can act on, the job is not retried for ever, reconcile does not
 say it again, and nothing is written on what could not be read back.
 """
 
-import base64
-
 from helpers import PAPER, REPO, bot_comments, comment, form_body, submit
 
 from bot.core import messages
@@ -45,12 +43,14 @@ def test_a_data_file_broken_on_main_is_explained_once_not_retried_for_ever(bot):
 
 def test_garbled_contents_are_refused_and_nothing_is_written_on_them(bot):
     number = submit(bot)
+    # A new version of the list, which the approval reads (a version read before is kept).
+    data = bot.github.file(REPO, "data/papers.yaml").decode()
+    bot.github.push(REPO, {"data/papers.yaml": data.replace("CVPR", "CVPR ", 1)})
 
     def one_paper_only(answer):
-        text = "- title: Only one\n  year: 2023\n  venue: CVPR\n  paper_url: https://x.org\n"
-        return {**answer, "content": base64.b64encode(text.encode()).decode()}
+        return b"- title: Only one\n  year: 2023\n  venue: CVPR\n  paper_url: https://x.org\n"
 
-    bot.github.fail_next("misshapen", method="GET", path=r"/contents/data/", reshape=one_paper_only)
+    bot.github.fail_next("misshapen", method="GET", path=r"/git/blobs/", reshape=one_paper_only)
     comment(bot, number, "/approve")
     assert bot.github.pulls(REPO) == []
     [failure] = said(bot, number, "The approval stopped while reading data/papers.yaml")

@@ -18,7 +18,8 @@ def test_merging_one_paper_pr_rebuilds_the_other_on_the_new_head(bot):
     assert set(bot.github.changed_paths(REPO, main, head)) == {"README.md", "data/papers.yaml"}
     on_main = bot.github.file(REPO, "data/papers.yaml", ref=main).decode()
     on_pr = bot.github.file(REPO, "data/papers.yaml", ref=head).decode()
-    assert [p["title"] for p in added_papers(on_main, on_pr)] == [SECOND["title"]]
+    added = added_papers(load_papers(on_main), load_papers(on_pr))
+    assert [p["title"] for p in added] == [SECOND["title"]]
     readme_main = bot.github.file(REPO, "README.md", ref=main).decode().splitlines()
     readme_pr = bot.github.file(REPO, "README.md", ref=head).decode().splitlines()
     assert len(readme_pr) == len(readme_main) + 1

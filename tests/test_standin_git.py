@@ -48,6 +48,17 @@ def test_seeded_shas_are_real_git_shas(seeded: Standin) -> None:
     assert readme.sha == "bf50b08ff74b3af0f79c534a8f747229341af245"
 
 
+def test_a_tree_is_found_by_its_sha_by_its_commits_sha_or_by_a_branch(
+    seeded: Standin, repo: Repository
+) -> None:
+    """As on GitHub, where the tree of a commit is one request whatever names the commit."""
+    main = seeded.branch(REPO, "main")
+    tree_sha = repo.get_git_commit(main).tree.sha
+    by = [repo.get_git_tree(name, recursive=True) for name in (tree_sha, main, "main")]
+    assert {tree.sha for tree in by} == {tree_sha}
+    assert [e.path for e in by[1].tree] == [e.path for e in by[0].tree]
+
+
 def test_tree_with_nested_paths_and_deletions(seeded: Standin, repo: Repository) -> None:
     main = seeded.branch(REPO, "main")
     sha = commit_files(repo, main, {"docs/a/b.md": None, "docs/new/c.md": "c\n", "x.txt": "x"})

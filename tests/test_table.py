@@ -3,31 +3,16 @@
 import string
 
 import pytest
+from helpers import GFM, table_cells
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from markdown_it import MarkdownIt
 
 from bot.core import paths
 from bot.core.papers import add_paper, load_papers
 from bot.core.schema import field_order
 from bot.core.table import END, START, ReadmeError, render_row, render_table, update_readme
 
-GFM = MarkdownIt("commonmark").enable("table")
 COLUMNS = len(field_order())
-
-
-def table_cells(markdown: str) -> list[list[str]]:
-    """The table as a real GFM parser sees it: one list of cell texts per row."""
-    tokens = GFM.parse(markdown)
-    rows, row = [], None
-    for index, token in enumerate(tokens):
-        if token.type == "tr_open":
-            row = []
-        elif token.type in {"th_open", "td_open"}:
-            row.append(tokens[index + 1].content if tokens[index + 1].type == "inline" else "")
-        elif token.type == "tr_close":
-            rows.append(row)
-    return rows
 
 
 def html_of(markdown: str) -> str:

@@ -8,6 +8,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from bot.core import messages
+from bot.core.pages import Published
 from bot.core.papers import dump_papers
 from bot.core.table import update_readme
 from bot.core.watch import (
@@ -206,8 +207,9 @@ def test_the_release_changes_exactly_the_released_entries_and_records_them():
     assert proposed(plan.body) == {WAITING, ALSO}
     assert "| Waiting | 2023 |" in plan.body
     assert "https://github.com/lxtGH/Tube-Link" in plan.message
-    assert plan.readme(README) == update_readme(README, plan.papers)
-    assert "| Yes |" in plan.readme(README)
+    files = plan.files(Published(README, {}))
+    assert files == {"data/papers.yaml": plan.data, "README.md": update_readme(README, plan.papers)}
+    assert "| Yes |" in files["README.md"]
     assert plan_release(data, {OUT}, {}) is None  # nothing left to release
 
 

@@ -15,9 +15,10 @@ from enum import StrEnum
 from bot.core import messages
 from bot.core.amend import repeated
 from bot.core.kinds import Kind
-from bot.core.papers import Paper, add_paper, dump_papers, identity_keys, load_papers
+from bot.core.pages import BUDGET, Published, blob_sha, generated_pages
+from bot.core.papers import Paper, add_paper, dump_papers, identity_keys
+from bot.core.paths import DATA_IN_REPO, README_IN_REPO
 from bot.core.submission import Assessment, preview
-from bot.core.table import update_readme
 from bot.core.text import plain_line
 
 BRANCH_PREFIX = "paper/issue-"
@@ -30,18 +31,17 @@ def branch_for(issue_number: int) -> str:
 
 @dataclass(frozen=True)
 class Change:
-    """The two files of the approval commit, and the words around it."""
+    """The files of the approval commit (see :func:`written`), and the words around it."""
 
-    data: str
-    readme: str
+    files: dict[str, str | None]
     title: str
     message: str
     body: str
 
 
 def build_change(
-    data: str,
-    readme: str,
+    listed: list[Paper],
+    published: Published,
     assessment: Assessment,
     *,
     issue: int,
@@ -52,47 +52,58 @@ def build_change(
     """The approval's commit and pull request for an assessed (and valid) submission."""
     kind, paper, target = assessment.kind, assessment.paper, assessment.target
     if kind is Kind.NEW or target is None:
-        new_data, new_readme = add_to_list(data, readme, [paper])
+        files = add_to_list(listed, published, [paper])
     else:
-        listed = load_papers(data)
         index = listed.index(target)
         kept = [paper] if kind is Kind.UPDATE else []
-        new_data, new_readme = written(readme, [*listed[:index], *kept, *listed[index + 1 :]])
+        files = written([*listed[:index], *kept, *listed[index + 1 :]], published)
     # Both reach the default branch's history, where GitHub acts on references.
     title = messages.pull_title(plain_line((target or paper)["title"]), kind)
     coauthor = (
         f"{submitter['login']} <{submitter['id']}+{submitter['login']}@users.noreply.github.com>"
     )
     return Change(
-        new_data,
-        new_readme,
+        files,
         title,
         messages.commit_message(title, issue, approver, coauthor),
         messages.pull_body(issue, submitter["login"], approver, preview(assessment), version, kind),
     )
 
 
-def add_to_list(data: str, readme: str, papers: list[Paper]) -> tuple[str, str]:
-    """The data file and README with these papers added, each at the top of its year."""
-    listed = load_papers(data)
+def add_to_list(
+    listed: list[Paper], published: Published, papers: list[Paper], budget: int = BUDGET
+) -> dict[str, str | None]:
+    """What adding these papers, each at the top of its year, changes (see :func:`written`)."""
+    updated = listed
     for paper in papers:
-        listed = add_paper(listed, paper)
-    return written(readme, listed)
+        updated = add_paper(updated, paper)
+    return written(updated, published, budget)
 
 
-def written(readme: str, papers: list[Paper]) -> tuple[str, str]:
-    """The data file of ``papers``, and the README with their table (e.g. after :func:`reapply`)."""
-    return dump_papers(papers), update_readme(readme, papers)
+def written(
+    papers: list[Paper], published: Published, budget: int = BUDGET
+) -> dict[str, str | None]:
+    """The files that publishing ``papers`` changes on a branch that has ``published``.
+
+    The data file, and each generated page (``bot.core.pages``) whose text
+    differs from what the branch has; a page the list no longer makes maps to
+    None (deleted). The result passes ``check`` even on a branch whose pages
+    were stale, and touches no page that already reads right.
+    """
+    pages = generated_pages(papers, published.readme, budget)
+    current = {README_IN_REPO: blob_sha(published.readme), **published.pages}
+    changed: dict[str, str | None] = {DATA_IN_REPO: dump_papers(papers)}
+    changed.update(
+        {path: text for path, text in pages.items() if current.get(path) != blob_sha(text)}
+    )
+    changed.update({path: None for path in sorted(published.pages.keys() - pages.keys())})
+    return changed
 
 
-def added_papers(before: str, after: str) -> list[Paper]:
+def added_papers(before: list[Paper], after: list[Paper]) -> list[Paper]:
     """The entries a PR's commit added to the data file (by identity, not by text)."""
-    known = {key for paper in load_papers(before) for key in identity_keys(paper)}
-    return [
-        paper
-        for paper in load_papers(after)
-        if not any(key in known for key in identity_keys(paper))
-    ]
+    known = {key for paper in before for key in identity_keys(paper)}
+    return [paper for paper in after if not any(key in known for key in identity_keys(paper))]
 
 
 # -- re-applying an update or a removal on a new head ---------------------------------

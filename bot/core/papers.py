@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -36,6 +37,25 @@ class Located:
     line: int
     lines: dict[str, int]
     values: dict[str, str]
+
+
+class PaperList(list[Paper]):
+    """The list's papers, with an index of their identities built on first use.
+
+    A worker keeps a parsed list per version of the data file (``bot.github``)
+    and asks it about duplicates on every intake event: the index makes that a
+    look-up per key instead of a pass over every paper. Read-only once indexed:
+    :func:`add_paper` returns a new list instead of changing this one.
+    """
+
+    @cached_property
+    def identities(self) -> dict[tuple[str, str], int]:
+        """Each identity key, and the position of the first paper that has it."""
+        index: dict[tuple[str, str], int] = {}
+        for position, paper in enumerate(self):
+            for key in identity_keys(paper) if isinstance(paper, dict) else []:
+                index.setdefault(key, position)
+        return index
 
 
 # -- the data file ---------------------------------------------------------------
@@ -132,9 +152,9 @@ def _no_garbage_collection() -> Iterator[None]:
             gc.enable()
 
 
-def load_papers(text: str) -> list[Paper]:
+def load_papers(text: str) -> PaperList:
     """Parse the data file; a defect is reported with its line, never as a traceback."""
-    return _load(text, None)
+    return PaperList(_load(text, None))
 
 
 def locate_papers(text: str) -> tuple[list[Paper], list[Located | None]]:
@@ -256,13 +276,14 @@ def identity_keys(paper: Paper) -> list[tuple[str, str]]:
 
 
 def find_duplicate(paper: Paper, papers: Iterable[Paper]) -> tuple[Paper, str] | None:
-    """The listed paper that ``paper`` repeats, and which field gave it away."""
+    """The first listed paper that ``paper`` repeats, and which of its fields gave it away."""
+    listed = papers if isinstance(papers, PaperList) else PaperList(papers)
     keys = set(identity_keys(paper))
-    for other in papers:
-        for key in identity_keys(other):
-            if key in keys:
-                return other, key[0]
-    return None
+    positions = [listed.identities[key] for key in keys if key in listed.identities]
+    if not positions:
+        return None
+    other = listed[min(positions)]
+    return other, next(name for name, value in identity_keys(other) if (name, value) in keys)
 
 
 def duplicate_pairs(papers: list[Paper]) -> list[tuple[int, int, str]]:

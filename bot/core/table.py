@@ -101,20 +101,30 @@ def render_row(paper: Paper) -> str:
     return "| " + " | ".join(_cell(paper, field) for field in field_order()) + " |"
 
 
-def render_table(papers: Iterable[Paper]) -> str:
-    """Header, delimiter and one row per paper: newest year first, data order within a year."""
+def header_lines() -> list[str]:
+    """The table's header row and delimiter row."""
     titles = header()
-    ordered = sorted(papers, key=lambda paper: -paper["year"])
-    lines = [
-        "| " + " | ".join(titles) + " |",
-        "| " + " | ".join("---" for _ in titles) + " |",
-        *(render_row(paper) for paper in ordered),
-    ]
+    return ["| " + " | ".join(titles) + " |", "| " + " | ".join("---" for _ in titles) + " |"]
+
+
+def newest_first(papers: Iterable[Paper]) -> list[Paper]:
+    """The table's order: newest year first, the data file's order within a year."""
+    return sorted(papers, key=lambda paper: -paper["year"])
+
+
+def render_table(papers: Iterable[Paper]) -> str:
+    """Header, delimiter and one row per paper, newest year first."""
+    lines = [*header_lines(), *(render_row(paper) for paper in newest_first(papers))]
     return "\n".join(lines) + "\n"
 
 
 def update_readme(readme: str, papers: Iterable[Paper]) -> str:
-    """The README with the table between the markers replaced; all else kept byte for byte."""
+    """The README with the whole table between the markers; all else kept byte for byte."""
+    return with_generated(readme, render_table(papers))
+
+
+def with_generated(readme: str, generated: str) -> str:
+    """The README with ``generated`` between the markers in place of what was there."""
     if (
         readme.count(START) != 1
         or readme.count(END) != 1
@@ -123,4 +133,4 @@ def update_readme(readme: str, papers: Iterable[Paper]) -> str:
         raise ReadmeError(f"README.md must contain {START} followed by {END}, once each")
     before, rest = readme.split(START)
     _, after = rest.split(END)
-    return f"{before}{START}\n{render_table(papers)}{END}{after}"
+    return f"{before}{START}\n{generated}{END}{after}"

@@ -22,9 +22,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.core import messages
+from bot.core.change import written
+from bot.core.pages import Published
 from bot.core.papers import Paper, dump_papers, load_papers, paper_key
 from bot.core.schema import load_schema
-from bot.core.table import LINK_TEXT, escape_text, is_http_url, link, render_table, update_readme
+from bot.core.table import LINK_TEXT, escape_text, is_http_url, link, render_table
 
 REPORT_LABEL = "link report"
 RELEASE_BRANCH = "watch/code-released"
@@ -362,9 +364,9 @@ class Release:
     message: str
     body: str
 
-    def readme(self, readme: str) -> str:
-        """The README with the table of the released list."""
-        return update_readme(readme, self.papers)
+    def files(self, published: Published) -> dict[str, str | None]:
+        """The commit's files: the data file, and the generated pages whose text changes."""
+        return written(list(self.papers), published)
 
 
 def plan_release(data: str, keys: Iterable[str], carried: Carried) -> Release | None:

@@ -34,6 +34,7 @@ from bot.core.change import branch_for
 from bot.core.form_parser import render_body
 from bot.core.forms import build_form
 from bot.core.kinds import Kind
+from bot.core.pages import PAGES_DIR
 from bot.core.schema import load_schema
 from bot.github.errors import REQUEST_FAILURES, status_of, what_github_said
 from bot.service import procfile
@@ -97,12 +98,19 @@ def token_of(login: str) -> str:
 
 
 def seed(github: Standin, root: Path = paths.ROOT) -> None:
-    """The list's repository as this checkout has it, the bot's token and the people."""
+    """The list's repository as this checkout has it (its year pages too), the bot, the people."""
     github.add_token(token_of("bot"), BOT_LOGIN)
-    github.create_repo(REPO, files={name: (root / name).read_bytes() for name in LIST_FILES})
+    files = {name: (root / name).read_bytes() for name in LIST_FILES}
+    files |= {page.relative_to(root).as_posix(): page.read_bytes() for page in _pages(root)}
+    github.create_repo(REPO, files=files)
     for login, role in ROLES.items():
         github.add_token(token_of(login), login)
         github.set_permission(REPO, login, role)
+
+
+def _pages(root: Path) -> list[Path]:
+    """The checkout's generated year pages (none while the table fits in README.md)."""
+    return sorted((root / PAGES_DIR).glob("*.md"))
 
 
 def service_environment(github: Standin, arxiv: ArxivStandin, port: int) -> dict[str, str]:

@@ -41,9 +41,10 @@ from bot.core.lifecycle import (
     Reject,
     Reply,
 )
-from bot.core.papers import DataFileError, Paper, identity_keys, load_papers
+from bot.core.pages import generated_pages
+from bot.core.papers import DataFileError, Paper, PaperList, identity_keys
 from bot.core.submission import Assessment, assess
-from bot.core.table import ReadmeError, update_readme
+from bot.core.table import ReadmeError
 from bot.github import ops
 from bot.github.client import UnknownLogin, own_login
 from bot.github.errors import is_transient, what_github_said
@@ -81,7 +82,8 @@ class Seen:
     status: IssueComment | None
     pull: PullRequest | None
     head: ops.Head
-    data: str
+    files: ops.Files
+    listed: PaperList
 
 
 def lock_name(place: Place, number: int) -> str:
@@ -131,7 +133,8 @@ def read_facts(
     steps.append(f"reading the head of {place.default_branch}")
     head = ops.head_of(repo, place.default_branch)
     steps.append(f"reading {paths.DATA_IN_REPO}")
-    data = ops.read_file(repo, paths.DATA_IN_REPO, head.sha)
+    files = ops.files_at(repo, head.sha)
+    listed = ops.read_papers(repo, files)
     steps.append("reading the pull requests")
     open_pulls = own_pulls(repo, place)
     pull = open_pulls.get(number) or closed_pull(repo, place, number)
@@ -142,13 +145,13 @@ def read_facts(
         open=issue.state == "open",
         state_reason=issue.state_reason,
         labels=labels,
-        assessment=assess_issue(labels, issue.body, load_papers(data)),
+        assessment=assess_issue(labels, issue.body, listed),
         record=lifecycle.read_record(status.body if status else None),
         keys=keys,
         pull=_pull_facts(pull) if pull else None,
         others=others,
     )
-    return facts, Seen(issue, status, pull, head, data)
+    return facts, Seen(issue, status, pull, head, files, listed)
 
 
 def assess_issue(labels: frozenset[str], body: str | None, listed: list[Paper]) -> Assessment:
@@ -244,7 +247,7 @@ def carry_out(
         comment_id=comment["id"],
         author=author,
         body=comment.get("body") or "",
-        snapshot=assess_issue(facts.labels, snapshot_body, load_papers(seen.data)),
+        snapshot=assess_issue(facts.labels, snapshot_body, seen.listed),
         permission="",
     )
     if given.comment_id in facts.record.handled:
@@ -344,15 +347,16 @@ def approve(
         if built and seen.pull is not None:  # an earlier try built it; the link is missing
             link(github, place, facts.number, seen.pull, False, given.comment_id)
             return _approved(facts, seen, seen.pull, decision, given)
-        readme = ops.read_file(repo, paths.README_IN_REPO, seen.head.sha)
-        if update_readme(readme, load_papers(seen.data)) != readme:
-            # main's README is the table of main's data (its CI checks it): if it is not,
+        published = ops.read_published(repo, seen.files)
+        readme = generated_pages(seen.listed, published.readme)[paths.README_IN_REPO]
+        if readme != published.readme:
+            # main's README is what main's data generates (its CI checks it): if it is not,
             # the data we read is not main's (a damaged answer), or main is out of sync.
             why = f"its table does not match {paths.DATA_IN_REPO}; `python -m bot check` says why"
             raise ReadBackError(messages.read_back(paths.README_IN_REPO, why))
         change = build_change(
-            seen.data,
-            readme,
+            seen.listed,
+            published,
             facts.assessment,
             issue=facts.number,
             submitter={"login": seen.issue.user.login, "id": seen.issue.user.id},
@@ -360,8 +364,7 @@ def approve(
             version=decision.version,
         )
         steps.append("writing the commit")
-        files = {paths.DATA_IN_REPO: change.data, paths.README_IN_REPO: change.readme}
-        commit = ops.commit_files(repo, seen.head, files, change.message)
+        commit = ops.commit_files(repo, seen.head, change.files, change.message)
         branch = branch_for(facts.number)
         steps.append(f"pointing the branch {branch} at the commit")
         ops.point_branch(repo, branch, commit)

@@ -5,9 +5,10 @@ names without fetching them, so each operation below costs the requests it
 names and no more. Retries are the client's (``bot.github.client``).
 """
 
+import json
 from dataclasses import dataclass
 
-from github import Github, GithubException, InputGitTreeElement
+from github import Github, GithubException, InputGitTreeElement, UnknownObjectException
 from github.GitCommit import GitCommit
 from github.GitRef import GitRef
 from github.GitTree import GitTree
@@ -15,27 +16,96 @@ from github.PullRequest import PullRequest
 from github.Repository import Repository
 from requests import RequestException
 
-from bot.core import messages
+from bot.core import messages, paths
+from bot.core.pages import Published, is_page
+from bot.core.papers import PaperList, load_papers
+from bot.github.blobs import BySha
 from bot.github.client import single_shot
 from bot.github.pacing import write
+
+# GitHub's contents API gives a file above 1 MB only with this media type (as
+# raw bytes; the default JSON then has an empty content, encoding "none"), and
+# its blobs API gives any blob up to 100 MB with it without Base64's third more.
+RAW = "application/vnd.github.raw+json"
+
+# Each version of the data file, parsed, kept between jobs (bot.github.blobs).
+_PAPERS_BY_BLOB: BySha[PaperList] = BySha(size=4)
 
 
 class ReadBackError(ValueError):
     """What GitHub sent back is not what it says it is; nothing is written on it."""
 
 
-def read_file(repo: Repository, path: str, ref: str) -> str:
-    """One file's text at a ref (one request), checked against the size GitHub states."""
-    contents = repo.get_contents(path, ref=ref)
-    try:
-        raw = contents.decoded_content
-        text = raw.decode("utf-8")
-    except (ValueError, AssertionError, TypeError) as error:  # bad Base64, not text
-        raise ReadBackError(messages.read_back(path, f"unreadable content: {error}")) from None
-    if len(raw) != contents.size:
-        why = f"{len(raw):,} bytes where GitHub states {contents.size:,}"
+@dataclass(frozen=True)
+class Files:
+    """Every file at a ref by path: its blob sha and the size GitHub states (no content)."""
+
+    ref: str
+    blobs: dict[str, tuple[str, int]]
+
+
+def files_at(repo: Repository, ref: str) -> Files:
+    """The ref's files, from its tree (one request; a tree is truncated only past
+    100,000 entries, far beyond a list's repository)."""
+    tree = repo.get_git_tree(ref, recursive=True)
+    blobs = {entry.path: (entry.sha, entry.size) for entry in tree.tree if entry.type == "blob"}
+    return Files(ref, blobs)
+
+
+def read_file(repo: Repository, files: Files, path: str) -> str:
+    """One file's text, whatever its size up to GitHub's 100 MB (one request, for the blob).
+
+    Checked against the size GitHub states for it: a damaged answer, or one
+    decoded as the wrong charset, is a ReadBackError, never written on.
+    """
+    sha, size = _blob(files, path)
+    text = _raw(repo, f"{repo.url}/git/blobs/{sha}")
+    length = len(text.encode("utf-8"))
+    if length != size:
+        why = f"{length:,} bytes where GitHub states {size:,}"
         raise ReadBackError(messages.read_back(path, why))
     return text
+
+
+def read_papers(repo: Repository, files: Files) -> PaperList:
+    """The list in these files, parsed once per version of the data file in this process.
+
+    The blob is read (one request) only when its version was not parsed
+    before. Callers share what is returned and must not change it.
+    """
+    sha, _ = _blob(files, paths.DATA_IN_REPO)
+    return _PAPERS_BY_BLOB.get(sha, lambda: load_papers(read_file(repo, files, paths.DATA_IN_REPO)))
+
+
+def _blob(files: Files, path: str) -> tuple[str, int]:
+    """A file's blob sha and size; a 404, as GitHub answers it, when the ref has no such file."""
+    if path not in files.blobs:
+        raise UnknownObjectException(404, {"message": f"{path} not at {files.ref}"}, None)
+    return files.blobs[path]
+
+
+def read_published(repo: Repository, files: Files) -> Published:
+    """The generated files: README.md's text (one request), and each page's blob sha."""
+    pages = {path: sha for path, (sha, _) in files.blobs.items() if is_page(path)}
+    return Published(read_file(repo, files, paths.README_IN_REPO), pages)
+
+
+def _raw(repo: Repository, url: str) -> str:
+    """A blob's text in the raw media type, through PyGithub's requester (one request).
+
+    PyGithub's JSON reading of the body would turn a file that happens to be
+    valid JSON into data (and fail on one starting with "["), so the body is
+    taken as it comes, and an error answer raised as PyGithub raises it.
+    """
+    requester = repo.requester
+    status, headers, body = requester.requestJson("GET", url, headers={"Accept": RAW})
+    if status >= 400:
+        try:
+            data = json.loads(body)
+        except ValueError:
+            data = {"message": body}
+        raise requester.createException(status, headers, data)
+    return body
 
 
 def comment_once(github: Github, full_name: str, number: int, text: str, key: str) -> None:
@@ -98,13 +168,15 @@ def open_or_update_pull(
     return pull, False
 
 
-def commit_files(repo: Repository, head: Head, files: dict[str, str], message: str) -> str:
-    """One commit on ``head`` replacing these files' text (two requests); its sha."""
-    tree = write(
-        repo.create_git_tree,
-        [InputGitTreeElement(path, "100644", "blob", content=text) for path, text in files.items()],
-        base_tree=head.tree,
-    )
+def commit_files(repo: Repository, head: Head, files: dict[str, str | None], message: str) -> str:
+    """One commit on ``head`` writing these files (None: deleting one); its sha (two requests)."""
+    elements = [
+        InputGitTreeElement(path, "100644", "blob", content=text)
+        if text is not None
+        else InputGitTreeElement(path, "100644", "blob", sha=None)
+        for path, text in files.items()
+    ]
+    tree = write(repo.create_git_tree, elements, base_tree=head.tree)
     return write(repo.create_git_commit, message, tree, [head.commit]).sha
 
 

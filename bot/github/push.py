@@ -37,7 +37,8 @@ from bot.core.change import (
 )
 from bot.core.kinds import Kind
 from bot.core.lifecycle import DUPLICATE_LABEL
-from bot.core.papers import find_duplicate, load_papers
+from bot.core.pages import Published
+from bot.core.papers import PaperList, find_duplicate, load_papers
 from bot.core.table import escape_text
 from bot.github import ops, watch
 from bot.github.lifecycle import (
@@ -72,18 +73,20 @@ def on_push(event: Event, context: Context) -> None:
     if not pulls and release is None:
         return
     head = ops.head_of(repo, place.default_branch)
-    data = ops.read_file(repo, paths.DATA_IN_REPO, head.sha)
-    readme = ops.read_file(repo, paths.README_IN_REPO, head.sha)
+    files = ops.files_at(repo, head.sha)
+    papers = ops.read_papers(repo, files)
+    published = ops.read_published(repo, files)
     for number, pull in sorted(pulls.items()):
         with context.lock(lock_name(place, number)):
-            closed = rebuild(repo, pull, head, data, readme)
+            closed = rebuild(repo, pull, head, papers, published)
             if closed is not None:
                 tell(context.github, repo, place, number, closed)
         if closed is not None:
             converge(context, place, number)
     if release is not None:
         with context.lock(watch.lock_name(place)):
-            watch.rebuild(repo, place, release, head, data, readme)
+            data = ops.read_file(repo, files, paths.DATA_IN_REPO)
+            watch.rebuild(repo, place, release, head, data, published)
 
 
 def merged_by(repo: Repository, payload: dict[str, Any]) -> list[int]:
@@ -110,7 +113,7 @@ class Closed:
 
 
 def rebuild(
-    repo: Repository, pull: PullRequest, head: ops.Head, data: str, readme: str
+    repo: Repository, pull: PullRequest, head: ops.Head, papers: PaperList, published: Published
 ) -> Closed | None:
     """Re-apply one PR's change on the new head; what was said if it was closed instead."""
     commits = list(pull.get_commits())
@@ -119,36 +122,33 @@ def rebuild(
     base = commits[0].parents[0].sha
     if base == head.sha:
         return None
-    before = ops.read_file(repo, paths.DATA_IN_REPO, base)
-    after = ops.read_file(repo, paths.DATA_IN_REPO, pull.head.sha)
-    changes = amendments(load_papers(before), load_papers(after))
+    before = ops.read_papers(repo, ops.files_at(repo, base))
+    after = load_papers(ops.read_file(repo, ops.files_at(repo, pull.head.sha), paths.DATA_IN_REPO))
+    changes = amendments(before, after)
     if changes:
-        files_or_closed = _reapplied(pull, changes, data, readme)
+        files_or_closed = _reapplied(pull, changes, papers, published)
         if isinstance(files_or_closed, Closed):
             return files_or_closed
         files = files_or_closed
     else:
         entries = added_papers(before, after)
-        listed = load_papers(data)
-        if not entries or any(find_duplicate(paper, listed) for paper in entries):
+        if not entries or any(find_duplicate(paper, papers) for paper in entries):
             close_pull(pull, messages.ALREADY_LISTED_CLOSING)
             return Closed(pull.number, messages.listed_meanwhile(pull.number), done=True)
-        new_data, new_readme = add_to_list(data, readme, entries)
-        files = {paths.DATA_IN_REPO: new_data, paths.README_IN_REPO: new_readme}
+        files = add_to_list(papers, published, entries)
     sha = ops.commit_files(repo, head, files, commits[0].commit.message)
     ops.move_branch(repo, pull.head.ref, sha)
     return None
 
 
 def _reapplied(
-    pull: PullRequest, changes: list[Amendment], data: str, readme: str
-) -> dict[str, str] | Closed:
+    pull: PullRequest, changes: list[Amendment], papers: PaperList, published: Published
+) -> dict[str, str | None] | Closed:
     """An update's or removal's files on the new head, or the PR closed, saying why."""
-    result = reapply(load_papers(data), changes)
+    result = reapply(papers, changes)
     number = pull.number
     if result.outcome is Outcome.REAPPLIED:
-        new_data, new_readme = written(readme, result.papers)
-        return {paths.DATA_IN_REPO: new_data, paths.README_IN_REPO: new_readme}
+        return written(result.papers, published)
     if result.outcome is Outcome.DONE:
         close_pull(pull, messages.DONE_MEANWHILE_CLOSING)
         kind = Kind.REMOVE if all(change.after is None for change in changes) else Kind.UPDATE

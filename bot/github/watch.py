@@ -26,7 +26,7 @@ from github.PullRequest import PullRequest
 from github.Repository import Repository
 from requests import RequestException
 
-from bot.core import messages, paths, watch
+from bot.core import messages, pages, paths, watch
 from bot.core.papers import Paper, load_papers
 from bot.core.watch import (
     RELEASE_BRANCH,
@@ -76,9 +76,7 @@ class ListRepository:
         self.repo = self.github.get_repo(settings.repository)
         self.place = Place(self.repo.full_name, self.repo.owner.login, self.repo.default_branch)
         head = ops.head_of(self.repo, self.place.default_branch)
-        self.papers: list[Paper] = load_papers(
-            ops.read_file(self.repo, paths.DATA_IN_REPO, head.sha)
-        )
+        self.papers: list[Paper] = ops.read_papers(self.repo, ops.files_at(self.repo, head.sha))
 
     @property
     def lock_name(self) -> str:
@@ -114,7 +112,7 @@ class ListRepository:
         pull, declined = release_pulls(repo, place)
         branch = read_branch(repo, pull) if pull else None
         head = ops.head_of(repo, place.default_branch)
-        data = ops.read_file(repo, paths.DATA_IN_REPO, head.sha)
+        data = ops.read_file(repo, ops.files_at(repo, head.sha), paths.DATA_IN_REPO)
         carried = branch.carried if branch else {}
         keys = watch.to_release(load_papers(data), code, carried, declined)
         return apply_release(repo, place, head, data, keys, pull, branch)
@@ -228,14 +226,14 @@ class Branch:
 
 
 def read_branch(repo: Repository, pull: PullRequest) -> Branch | None:
-    """The PR's one commit's base and what it changed (three requests)."""
+    """The PR's one commit's base and what it changed (five requests)."""
     commits = list(pull.get_commits())
     if not commits or not commits[0].parents:
         return None
     base = commits[0].parents[0].sha
-    before = ops.read_file(repo, paths.DATA_IN_REPO, base)
+    before = ops.read_file(repo, ops.files_at(repo, base), paths.DATA_IN_REPO)
     # The last commit, not ``pull.head``: the PR may have been read before a pass moved it.
-    after = ops.read_file(repo, paths.DATA_IN_REPO, commits[-1].sha)
+    after = ops.read_file(repo, ops.files_at(repo, commits[-1].sha), paths.DATA_IN_REPO)
     return Branch(base, after, carried_entries(before, after))
 
 
@@ -247,7 +245,7 @@ def apply_release(
     keys: Iterable[str],
     pull: PullRequest | None,
     branch: Branch | None,
-    readme: str | None = None,
+    published: pages.Published | None = None,
 ) -> str:
     """Open, update or close the release PR so that it releases ``keys`` on ``head``."""
     plan = plan_release(data, keys, branch.carried if branch else {})
@@ -268,9 +266,8 @@ def apply_release(
         )
     ):
         return _retitle(pull, plan)
-    readme = readme if readme is not None else ops.read_file(repo, paths.README_IN_REPO, head.sha)
-    files = {paths.DATA_IN_REPO: plan.data, paths.README_IN_REPO: plan.readme(readme)}
-    sha = ops.commit_files(repo, head, files, plan.message)
+    published = published or ops.read_published(repo, ops.files_at(repo, head.sha))
+    sha = ops.commit_files(repo, head, plan.files(published), plan.message)
     ops.point_branch(repo, RELEASE_BRANCH, sha)
     opened, created = ops.open_or_update_pull(
         repo, place.owner, RELEASE_BRANCH, place.default_branch, plan.title, plan.body
@@ -291,11 +288,16 @@ def _without_papers(body: str | None) -> str:
 
 
 def rebuild(
-    repo: Repository, place: Place, pull: PullRequest, head: ops.Head, data: str, readme: str
+    repo: Repository,
+    place: Place,
+    pull: PullRequest,
+    head: ops.Head,
+    data: str,
+    published: pages.Published,
 ) -> str:
     """The default branch moved: the release PR again on its head, with its own papers."""
     branch = read_branch(repo, pull)
     if branch is None or branch.base == head.sha:
         return f"#{pull.number} up to date"
     keys = to_rebuild(data, branch.carried)
-    return apply_release(repo, place, head, data, keys, pull, branch, readme)
+    return apply_release(repo, place, head, data, keys, pull, branch, published)

@@ -1,0 +1,100 @@
+"""Worker CPU per intake event on a list of 10,000 papers: the first event, then cached ones.
+
+Runs the real app and its job (inline, in this thread) against the GitHub
+stand-in, whose repository holds 10,000 synthetic papers (a 6.8 MB data file)
+with their README and year pages; each submission is closed after its event,
+so every event sees one open submission, and its link is not arXiv's, so no
+arXiv lookup. The CPU is this thread's (the stand-in serves from its own
+threads): the webhook's check and enqueue, then the job.
+The first event downloads and parses the data file; every later one on the
+unchanged list reads only the file's blob sha. Target: a cached event at most
+100 ms. Run: ``.venv/bin/python bench/intake_scale.py [PAPERS]``.
+"""
+
+import hashlib
+import hmac
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the stand-in, beside the package
+
+from bench.synthetic import synthetic_papers
+from bot.core import paths
+from bot.core.form_parser import render_body
+from bot.core.pages import generated_pages
+from bot.core.papers import dump_papers
+from bot.service.app import create_app
+from bot.service.config import Settings
+from bot.service.queue import Jobs
+from standin import Standin, payloads
+
+REPO = "octo/awesome-vis"
+SECRET = "bench-webhook-secret"
+CACHED_EVENTS = 20
+TARGET_MS = 100
+FILES = (paths.SCHEMA_IN_REPO, *paths.FORMS_IN_REPO)
+
+
+def one_event(web, github: Standin, index: int) -> tuple[float, float, int]:
+    """Worker CPU ms, wall ms and GitHub requests of one ``issues.opened`` delivery."""
+    values = {
+        "title": f"Benchmark Paper {index}",
+        "year": "2024",
+        "venue": "CVPR",
+        "paper_url": f"https://example.org/benchmark-paper-{index}",  # not arXiv: no autofill
+    }
+    body = render_body(values)
+    number = github.create_issue(REPO, title="x", body=body, user="carol", labels=["new paper"])
+    payload = payloads.payload(
+        "issues",
+        "opened",
+        repo=REPO,
+        base_url=github.base_url,
+        issue_number=number,
+        issue_body=body,
+        sender="carol",
+    )
+    data = json.dumps(payload).encode()
+    signature = "sha256=" + hmac.new(SECRET.encode(), data, hashlib.sha256).hexdigest()
+    headers = {"X-GitHub-Event": "issues", "X-Hub-Signature-256": signature}
+    github.clear_requests()
+    cpu, wall = time.thread_time(), time.perf_counter()
+    response = web.post("/webhook", data=data, content_type="application/json", headers=headers)
+    cpu, wall = time.thread_time() - cpu, time.perf_counter() - wall
+    assert response.status_code == 202, response.json
+    assert "Ready for review" in github.comments(REPO, number)[-1]["body"]
+    github.edit_issue(REPO, number, state="closed")  # the next event sees one open submission
+    return cpu * 1000, wall * 1000, len(github.requests)
+
+
+def main(count: int) -> None:
+    papers = synthetic_papers(count)
+    readme = (paths.ROOT / paths.README_IN_REPO).read_text(encoding="utf-8")
+    files = {name: (paths.ROOT / name).read_bytes() for name in FILES}
+    files |= {paths.DATA_IN_REPO: dump_papers(papers), **generated_pages(papers, readme)}
+    megabytes = len(files[paths.DATA_IN_REPO].encode()) / 1e6
+    with Standin.start() as github:
+        github.add_token("bench-token", "vis-bot[bot]")
+        github.create_repo(REPO, files=files)
+        settings = Settings(webhook_secret=SECRET, token="bench-token", api_url=github.base_url)
+        web = create_app(settings, Jobs(settings, immediate=True)).test_client()
+        first = one_event(web, github, 0)
+        cached = [one_event(web, github, index) for index in range(1, CACHED_EVENTS + 1)]
+    print(f"{count:,} papers, data file {megabytes:.1f} MB")
+    print(f"{'event':>14} {'CPU ms':>8} {'max CPU ms':>11} {'wall ms':>8} {'requests':>9}")
+    print(f"{'first':>14} {first[0]:>8.1f} {first[0]:>11.1f} {first[1]:>8.1f} {first[2]:>9}")
+    cpu = statistics.median(event[0] for event in cached)
+    worst = max(event[0] for event in cached)
+    wall = statistics.median(event[1] for event in cached)
+    requests = max(event[2] for event in cached)
+    label = f"cached (x{len(cached)})"
+    print(f"{label:>14} {cpu:>8.1f} {worst:>11.1f} {wall:>8.1f} {requests:>9}")
+    if cpu > TARGET_MS:
+        print(f"  a cached event takes over {TARGET_MS} ms of worker CPU")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if sys.argv[1:] else 10_000)
