@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test bench clean
+.PHONY: run test bench soak clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ bench: $(BIN)/activate
 	$(BIN)/python bench/approval.py
 	$(BIN)/python bench/webhook_ack.py
 	$(BIN)/python bench/watch.py
+	$(BIN)/python bench/burst.py
+
+# Half an hour: ten thousand deliveries with faults and killed workers (needs redis-server).
+soak: $(BIN)/activate
+	$(BIN)/python bench/soak.py
 
 clean:
 	rm -rf $(VENV)
