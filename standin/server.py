@@ -17,11 +17,9 @@ import time
 import traceback
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from types import TracebackType
 from typing import Any, NamedTuple
 
 from github import Auth, Github
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from standin import api, payloads
@@ -31,6 +29,7 @@ from standin.faults import HOLDING_KINDS, Fault, FaultPlan
 from standin.gitstore import BLOB_MODE, Blob, Commit, Entry, Signature, now
 from standin.limits import SecondaryLimits, retry_after
 from standin.render import Json, Render
+from standin.serving import Served
 from standin.state import ROLES, App, Installation, Issue, Principal, Pull, Repo, World, repo_id
 
 # How long a "timeout" fault holds a request unless told otherwise (seconds).
@@ -45,13 +44,6 @@ class LoggedRequest(NamedTuple):
     status: int
 
 
-class _QuietHandler(WSGIRequestHandler):
-    """Werkzeug's handler without one stderr line per request."""
-
-    def log_request(self, *args: Any, **kwargs: Any) -> None:
-        pass
-
-
 def remote_client(
     base_url: str, token: str, *, timeout: int = 10, retry: Any = None, **kwargs: Any
 ) -> Github:
@@ -62,13 +54,14 @@ def remote_client(
     )
 
 
-class Standin:
+class Standin(Served):
     """A local GitHub on 127.0.0.1 that PyGithub talks to through ``base_url``.
 
     Start it with ``Standin.start()`` (a context manager, or call ``stop()``).
     """
 
     def __init__(self, checker: Checker | None = None) -> None:
+        super().__init__()
         self.world = World()
         self.checker = checker or Checker.load()
         self.faults = FaultPlan()
@@ -78,9 +71,6 @@ class Standin:
         self._log: list[LoggedRequest] = []
         self._violations: list[str] = []
         self._log_lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._server: BaseWSGIServer | None = None
-        self._thread: threading.Thread | None = None
         self.base_url = ""
         self.render: Render
 
@@ -90,37 +80,10 @@ class Standin:
     def start(cls, host: str = "127.0.0.1", port: int = 0) -> Standin:
         """Serve on ``host`` (ephemeral port by default) in a background thread."""
         standin = cls()
-        server = make_server(
-            host, port, standin._wsgi, threaded=True, request_handler=_QuietHandler
-        )
-        standin._server = server
+        server = standin._serve(host, port, "standin")
         standin.base_url = f"http://{host}:{server.port}"
         standin.render = Render(standin.world, standin.base_url)
-        standin._thread = threading.Thread(
-            target=server.serve_forever, args=(0.02,), name="standin", daemon=True
-        )
-        standin._thread.start()
         return standin
-
-    def stop(self) -> None:
-        """Stop serving; requests held by a timeout fault are released at once."""
-        self._stopping.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> Standin:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # -- observation --------------------------------------------------------------
 

@@ -25,12 +25,12 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 from werkzeug.wsgi import ClosingIterator
+
+from standin.serving import Served
 
 PAGE = b"<!doctype html><title>A paper</title><p>" + b"Video instance segmentation. " * 100
 
@@ -61,26 +61,16 @@ class SiteRequest:
     headers: dict[str, str]
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args: Any, **kwargs: Any) -> None:
-        pass
-
-    def log_error(self, *args: Any) -> None:
-        pass  # a client that reads the first bytes and hangs up is what the watch does
-
-
-class Sites:
+class Sites(Served):
     """The server; ``url(path)`` links to it by its address, ``url(path, host)`` by a name."""
 
     def __init__(self) -> None:
+        super().__init__()
         self._pages: dict[str, list[Answer]] = {}
         self._log: list[SiteRequest] = []
         self._in_flight: dict[str, int] = defaultdict(int)
         self.max_in_flight: dict[str, int] = defaultdict(int)
         self._lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._server: BaseWSGIServer | None = None
-        self._thread: threading.Thread | None = None
         self.scheme = "http"
         self.port = 0
 
@@ -88,42 +78,10 @@ class Sites:
     def start(cls, host: str = "127.0.0.1", port: int = 0, tls: Any = None) -> Sites:
         """Serve on ``host``; ``tls``: an ``ssl.SSLContext`` (or cert and key paths) for https."""
         sites = cls()
-        server = make_server(
-            host,
-            port,
-            sites._wsgi,
-            threaded=True,
-            request_handler=_QuietHandler,
-            ssl_context=tls,
-        )
-        server.daemon_threads = True
-        sites._server = server
+        server = sites._serve(host, port, "sites", ssl_context=tls)
         sites.port = server.port
         sites.scheme = "https" if tls else "http"
-        sites._thread = threading.Thread(
-            target=server.serve_forever, args=(0.02,), name="sites", daemon=True
-        )
-        sites._thread.start()
         return sites
-
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> Sites:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def url(self, path: str, host: str = "127.0.0.1") -> str:
         return f"{self.scheme}://{host}:{self.port}{path}"

@@ -30,12 +30,12 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 from xml.sax.saxutils import escape
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
+
+from standin.serving import Served
 
 RECORDS = Path(__file__).with_name("records")
 FAULTS = ("slow", "503", "429", "error_entry", "garbage")
@@ -67,60 +67,26 @@ class _Fault:
     seconds: float | None
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args: Any, **kwargs: Any) -> None:
-        pass
-
-
-class ArxivStandin:
+class ArxivStandin(Served):
     """arXiv's query API served from ``records/`` in a background thread."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.records = {path.stem: path.read_bytes() for path in RECORDS.glob("*.xml")}
         self.max_in_flight = 0
         self._in_flight = 0
         self._faults: list[_Fault] = []
         self._log: list[ArxivRequest] = []
         self._lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._server: BaseWSGIServer | None = None
-        self._thread: threading.Thread | None = None
         self.url = ""
 
     @classmethod
     def start(cls, host: str = "127.0.0.1", port: int = 0) -> ArxivStandin:
         """Serve on ``host`` (an ephemeral port by default); ``url`` is the ARXIV_API_URL."""
         standin = cls()
-        server = make_server(
-            host, port, standin._wsgi, threaded=True, request_handler=_QuietHandler
-        )
-        standin._server = server
+        server = standin._serve(host, port, "arxiv-standin")
         standin.url = f"http://{host}:{server.port}/api/query"
-        standin._thread = threading.Thread(
-            target=server.serve_forever, args=(0.02,), name="arxiv-standin", daemon=True
-        )
-        standin._thread.start()
         return standin
-
-    def stop(self) -> None:
-        """Stop serving; a request held by ``slow`` is released at once."""
-        self._stopping.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> ArxivStandin:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def fail_next(self, kind: str, count: int = 1, seconds: float | None = None) -> None:
         """Answer the next ``count`` requests with a failure.
