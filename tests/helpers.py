@@ -191,3 +191,17 @@ def new_key() -> tuple[str, str]:
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
     return private, public.decode()
+
+
+def edit_body(bot, number: int, body: str) -> None:
+    """The issue's author replaces its body; GitHub delivers ``issues.edited``."""
+    bot.github.edit_issue(REPO, number, body=body)
+    payload = bot.payload(
+        "issues",
+        "edited",
+        issue_number=number,
+        issue_body=body,
+        issue_labels=bot.github.labels(REPO, number),
+        changes={"body": {"from": "..."}},
+    )
+    bot.deliver("issues", payload)

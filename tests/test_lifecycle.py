@@ -16,6 +16,7 @@ from helpers import (
     approve,
     bot_comments,
     comment,
+    edit_body,
     form_body,
     merge,
     open_pulls,
@@ -25,19 +26,6 @@ from helpers import (
 
 from bot.core import messages
 from bot.core.change import branch_for
-
-
-def edit(bot, number, body):
-    bot.github.edit_issue(REPO, number, body=body)
-    payload = bot.payload(
-        "issues",
-        "edited",
-        issue_number=number,
-        issue_body=body,
-        issue_labels=bot.github.labels(REPO, number),
-        changes={"body": {"from": "..."}},
-    )
-    bot.deliver("issues", payload)
 
 
 def status(bot, number) -> str:
@@ -97,10 +85,10 @@ def test_3_reject_after_approve_closes_the_bots_pull_request_too(bot):
 def test_4_a_title_only_or_no_op_edit_keeps_an_approved_submission_approved(bot):
     number = submit(bot)
     comment(bot, number, "/approve")
-    edit(bot, number, bot.github.issue(REPO, number)["body"] + "\n\n")
+    edit_body(bot, number, bot.github.issue(REPO, number)["body"] + "\n\n")
     assert "**Approved**" in status(bot, number)
     assert "approved" in bot.github.labels(REPO, number)
-    edit(bot, number, form_body({**PAPER, "year": "twenty"}))  # invalid after approval
+    edit_body(bot, number, form_body({**PAPER, "year": "twenty"}))  # invalid after approval
     pull = open_pulls(bot)[0]
     assert f"Pull request #{pull['number']} still holds the approved version" in status(bot, number)
 

@@ -15,6 +15,7 @@ from helpers import (
     approve,
     bot_comments,
     comment,
+    edit_body,
     merge,
     open_pulls,
     status_comments,
@@ -85,17 +86,7 @@ def update(bot, answers: dict, user: str = "carol") -> int:
 
 
 def edit(bot, number: int, kind: Kind, answers: dict) -> None:
-    body = body_of(kind, answers)
-    bot.github.edit_issue(REPO, number, body=body)
-    payload = bot.payload(
-        "issues",
-        "edited",
-        issue_number=number,
-        issue_body=body,
-        issue_labels=bot.github.labels(REPO, number),
-        changes={"body": {"from": "..."}},
-    )
-    bot.deliver("issues", payload)
+    edit_body(bot, number, body_of(kind, answers))
 
 
 def status(bot, number: int) -> str:
