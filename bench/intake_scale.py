@@ -11,9 +11,6 @@ unchanged list reads only the file's blob sha. Target: a cached event at most
 100 ms. Run: ``.venv/bin/python bench/intake_scale.py [PAPERS]``.
 """
 
-import hashlib
-import hmac
-import json
 import statistics
 import sys
 import time
@@ -21,18 +18,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the stand-in, beside the package
 
+from bench.common import REPO, bench_app, deliver, opened, submission
 from bench.synthetic import synthetic_papers
 from bot.core import paths
-from bot.core.form_parser import render_body
 from bot.core.pages import generated_pages
 from bot.core.papers import dump_papers
-from bot.service.app import create_app
-from bot.service.config import Settings
-from bot.service.queue import Jobs
-from standin import Standin, payloads
+from standin import Standin
 
-REPO = "octo/awesome-vis"
-SECRET = "bench-webhook-secret"
 CACHED_EVENTS = 20
 TARGET_MS = 100
 FILES = (paths.SCHEMA_IN_REPO, *paths.FORMS_IN_REPO)
@@ -40,31 +32,12 @@ FILES = (paths.SCHEMA_IN_REPO, *paths.FORMS_IN_REPO)
 
 def one_event(web, github: Standin, index: int) -> tuple[float, float, int]:
     """Worker CPU ms, wall ms and GitHub requests of one ``issues.opened`` delivery."""
-    values = {
-        "title": f"Benchmark Paper {index}",
-        "year": "2024",
-        "venue": "CVPR",
-        "paper_url": f"https://example.org/benchmark-paper-{index}",  # not arXiv: no autofill
-    }
-    body = render_body(values)
+    body = submission(index, f"https://example.org/benchmark-paper-{index}")  # no autofill
     number = github.create_issue(REPO, title="x", body=body, user="carol", labels=["new paper"])
-    payload = payloads.payload(
-        "issues",
-        "opened",
-        repo=REPO,
-        base_url=github.base_url,
-        issue_number=number,
-        issue_body=body,
-        sender="carol",
-    )
-    data = json.dumps(payload).encode()
-    signature = "sha256=" + hmac.new(SECRET.encode(), data, hashlib.sha256).hexdigest()
-    headers = {"X-GitHub-Event": "issues", "X-Hub-Signature-256": signature}
     github.clear_requests()
     cpu, wall = time.thread_time(), time.perf_counter()
-    response = web.post("/webhook", data=data, content_type="application/json", headers=headers)
+    deliver(web, "issues", opened(github, number, body))
     cpu, wall = time.thread_time() - cpu, time.perf_counter() - wall
-    assert response.status_code == 202, response.json
     assert "Ready for review" in github.comments(REPO, number)[-1]["body"]
     github.edit_issue(REPO, number, state="closed")  # the next event sees one open submission
     return cpu * 1000, wall * 1000, len(github.requests)
@@ -77,10 +50,8 @@ def main(count: int) -> None:
     files |= {paths.DATA_IN_REPO: dump_papers(papers), **generated_pages(papers, readme)}
     megabytes = len(files[paths.DATA_IN_REPO].encode()) / 1e6
     with Standin.start() as github:
-        github.add_token("bench-token", "vis-bot[bot]")
         github.create_repo(REPO, files=files)
-        settings = Settings(webhook_secret=SECRET, token="bench-token", api_url=github.base_url)
-        web = create_app(settings, Jobs(settings, immediate=True)).test_client()
+        web = bench_app(github)
         first = one_event(web, github, 0)
         cached = [one_event(web, github, index) for index in range(1, CACHED_EVENTS + 1)]
     print(f"{count:,} papers, data file {megabytes:.1f} MB")

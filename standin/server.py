@@ -37,11 +37,13 @@ DEFAULT_TIMEOUT_HOLD = 5.0
 
 
 class LoggedRequest(NamedTuple):
-    """One request as the log keeps it (``path`` without the query string)."""
+    """One request as the log keeps it (``path`` without the query string; ``at``: when
+    it was answered, on ``time.perf_counter``'s clock)."""
 
     method: str
     path: str
     status: int
+    at: float
 
 
 def remote_client(
@@ -471,7 +473,9 @@ class Standin(Served):
             self._stopping.wait(self.latency)
         status, body, headers = self._answer(request, raw_path)
         with self._log_lock:
-            self._log.append(LoggedRequest(request.method, request.path, status))
+            self._log.append(
+                LoggedRequest(request.method, request.path, status, time.perf_counter())
+            )
         headers = dict(headers)
         content_type = headers.pop("Content-Type", "application/json; charset=utf-8")
         if body is None or isinstance(body, bytes):

@@ -8,6 +8,7 @@ from the committed form.
 import hashlib
 import hmac
 import re
+import uuid
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -17,6 +18,8 @@ from bot.core import paths
 from bot.core.change import branch_for
 from bot.core.form_parser import render_body
 from bot.core.messages import STATUS_MARKER
+from bot.core.pages import generated_pages
+from bot.core.papers import add_paper, dump_papers, load_papers
 from standin import Standin
 
 REPO = "octo/awesome-vis"
@@ -145,6 +148,21 @@ def merge(bot, pull_number):
     bot.github.client(BOT_TOKEN).get_repo(REPO).get_pull(pull_number).merge()
     after = bot.github.branch(REPO, "main")
     return bot.payload("push", ref="refs/heads/main", before=before, after=after)
+
+
+def move_main(standin: Standin) -> str:
+    """Main moves as a merged pull request moves it: one more paper, its pages regenerated.
+
+    The paper is new each time, so the head, the data file and the README are
+    versions no job has read before (the worker keeps what it read by sha).
+    """
+    data = standin.file(REPO, paths.DATA_IN_REPO).decode()
+    readme = standin.file(REPO, paths.README_IN_REPO).decode()
+    token = uuid.uuid4().hex[:12]
+    paper = {"title": f"Merged Paper {token}", "year": 2021, "venue": "CVPR"}
+    papers = add_paper(load_papers(data), {**paper, "paper_url": f"https://x.org/{token}"})
+    files = {paths.DATA_IN_REPO: dump_papers(papers), **generated_pages(papers, readme)}
+    return standin.push(REPO, files, message=f"Add {paper['title']}")
 
 
 def open_pulls(bot):

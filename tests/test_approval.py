@@ -4,7 +4,18 @@ import threading
 
 import pytest
 import yaml
-from helpers import MAINTAINER, PAPER, REPO, bot_comments, comment, form_body, open_pulls, submit
+from helpers import (
+    MAINTAINER,
+    PAPER,
+    REPO,
+    SECOND,
+    approve,
+    bot_comments,
+    comment,
+    form_body,
+    open_pulls,
+    submit,
+)
 
 from bot.core.change import branch_for
 from bot.core.commands import Command, parse_command
@@ -236,12 +247,31 @@ def test_command_grammar(body, command):
     assert parse_command(body) == command
 
 
-def test_the_approval_reads_its_facts_then_writes_the_pull_request_once(bot):
-    """Facts: issue, comments, head, data, open and closed PRs, other submissions;
-    permission; README; tree, commit, ref, pull, link comment; status edited; labels set."""
+def test_an_approval_reads_its_facts_at_once_then_writes_the_pull_request_once(bot):
+    """Reads, side by side: the open submissions (this issue among them), its comments, the
+    head, its PRs, the commenter's permission; the head's files are known from the intake.
+    Writes: tree, commit, ref, pull, link comment; status edited; labels set."""
     number = submit(bot)
     bot.github.clear_requests()
     comment(bot, number, "/approve")
+    requests = [(r.method, r.path.removeprefix(f"/repos/{REPO}")) for r in bot.github.requests]
+    reads = sorted(path for method, path in requests if method == "GET")
+    assert reads == [
+        "/branches/main",
+        f"/collaborators/{MAINTAINER}/permission",
+        "/issues",
+        f"/issues/{number}/comments",
+        "/pulls",
+    ]
     writes = [(r.method, r.status) for r in bot.github.requests if r.method != "GET"]
     assert writes == [("POST", 201)] * 5 + [("PATCH", 200), ("PUT", 200)]
-    assert len(bot.github.requests) == 16
+
+
+def test_the_next_approval_on_an_unchanged_list_reads_no_file_again(bot):
+    approve(bot, PAPER)
+    number = submit(bot, SECOND)
+    bot.github.clear_requests()
+    comment(bot, number, "/approve")
+    paths = [r.path for r in bot.github.requests]
+    assert not [path for path in paths if "/git/trees/" in path or "/git/blobs/" in path]
+    assert len(paths) == 12

@@ -6,6 +6,8 @@ maintainer can act on, the job is not retried for ever, reconcile does not
 say it again, and nothing is written on what could not be read back.
 """
 
+import uuid
+
 from helpers import PAPER, REPO, bot_comments, comment, form_body, submit
 
 from bot.core import messages
@@ -75,3 +77,38 @@ def test_a_permission_answer_of_the_wrong_shape_is_explained(bot):
     assert bot.github.pulls(REPO) == []
     [failure] = said(bot, number, "checking the commenter's permission")
     assert "an unexpected" in failure
+
+
+def test_a_damaged_file_of_the_right_size_is_refused_too(bot):
+    """One changed letter keeps the size GitHub states: the blob's sha still tells."""
+    number = submit(bot)
+    data = bot.github.file(REPO, "data/papers.yaml").decode()
+    bot.github.push(REPO, {"data/papers.yaml": data.replace("CVPR", "CVPR ", 1)})
+
+    def one_letter_changed(answer):
+        return answer.replace(b"CVPR", b"ECCV", 1)
+
+    bot.github.fail_next("misshapen", method="GET", path=r"/git/blobs/", reshape=one_letter_changed)
+    comment(bot, number, "/approve")
+    assert bot.github.pulls(REPO) == []
+    [failure] = said(bot, number, "The approval stopped while reading data/papers.yaml")
+    assert "looks damaged" in failure and "is not blob" in failure
+
+
+def test_a_damaged_listing_of_the_files_serves_its_one_job_and_is_read_again(bot):
+    """A file's sha changed in the tree's answer: the next job does not trust it."""
+    _, payload = bot.file_issue(form_body(PAPER))
+    bot.github.push(REPO, {"CONTRIBUTING.md": f"A version of main no job has read: {uuid.uuid4()}"})
+
+    def schema_sha_changed(answer):
+        entry = next(e for e in answer["tree"] if e["path"] == "schema/paper.schema.json")
+        entry["sha"] = "0" * 40
+        return answer
+
+    bot.github.fail_next("misshapen", method="GET", path=r"/git/trees/", reshape=schema_sha_changed)
+    bot.deliver("issues", payload)
+    bot.deliver("issues", {**payload, "action": "edited", "changes": {"body": {"from": "x"}}})
+    trees = [r for r in bot.github.requests if "/git/trees/" in r.path]
+    assert len(trees) == 2
+    bot.deliver("issues", {**payload, "action": "edited", "changes": {"body": {"from": "y"}}})
+    assert len([r for r in bot.github.requests if "/git/trees/" in r.path]) == 2  # kept now

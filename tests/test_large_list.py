@@ -64,7 +64,8 @@ def test_a_contributor_gets_the_preview_and_a_duplicate_is_named_on_a_list_past_
 
 
 def test_an_intake_event_on_an_unchanged_list_does_not_download_the_list_again(bot, large_list):
-    """The list changed once: the next event downloads it once, the ones after never."""
+    """The list changed once: the next event downloads it (and the README) once, the ones
+    after never."""
     newest = {**PAPER, "title": f"Changed by hand {uuid.uuid4()}", "paper_url": "https://x.org/a"}
     papers = add_paper(large_list, {**newest, "year": 2024})
     readme = bot.github.file(REPO, paths.README_IN_REPO).decode()
@@ -72,7 +73,7 @@ def test_an_intake_event_on_an_unchanged_list_does_not_download_the_list_again(b
     bot.github.push(REPO, files, message="A paper added by hand")
     bot.github.clear_requests()
     submit(bot)
-    assert len(blob_reads(bot)) == 1
+    assert len(blob_reads(bot)) == 2
     bot.github.clear_requests()
     number = submit(bot, SECOND)
     assert blob_reads(bot) == []

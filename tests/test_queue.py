@@ -67,7 +67,7 @@ def test_only_failures_that_may_pass_are_retried(error, transient):
 
 def test_a_github_outage_schedules_a_retry_with_backoff(bot):
     _, payload = bot.file_issue(form_body(PAPER))
-    bot.github.fail_next("5xx", count=20, path=r"/git/trees/")
+    bot.github.fail_next("5xx", count=20, path=r"/branches/main$")
 
     assert bot.deliver("issues", payload).status_code == 202
 

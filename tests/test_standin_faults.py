@@ -30,7 +30,7 @@ def test_5xx_fails_the_request_and_changes_nothing(seeded: Standin) -> None:
 
     issue.create_comment("hello")  # the fault was used up
     assert [c["body"] for c in seeded.comments(REPO, 1)] == ["hello"]
-    statuses = [status for method, _, status in seeded.requests if method == "POST"]
+    statuses = [r.status for r in seeded.requests if r.method == "POST"]
     assert statuses == [502, 201]
 
 
@@ -72,7 +72,7 @@ def test_pygithub_retry_honours_retry_after_and_the_fault_leaves_no_trace(seeded
     issue.create_comment("once")
     assert time.monotonic() - started >= 1  # Retry-After: 1
     assert [c["body"] for c in seeded.comments(REPO, 1)] == ["once"]
-    assert [s for m, _, s in seeded.requests if m == "POST"] == [403, 201]
+    assert [r.status for r in seeded.requests if r.method == "POST"] == [403, 201]
 
 
 def test_timeout(seeded: Standin) -> None:

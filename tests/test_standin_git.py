@@ -203,7 +203,7 @@ def test_pagination_follows_link_headers(seeded: Standin, repo: Repository) -> N
     comments = repo.get_issue(1).get_comments()
     assert [c.body for c in comments] == [f"c{n}" for n in range(45)]
     assert comments.totalCount == 45
-    pages = [path for _, path, _ in seeded.requests if path.endswith("/comments")]
+    pages = [r.path for r in seeded.requests if r.path.endswith("/comments")]
     assert len(pages) >= 2
 
 

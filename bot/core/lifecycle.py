@@ -156,11 +156,15 @@ class Pull:
 
 @dataclass(frozen=True)
 class Other:
-    """Another open submission: its number, the paper's identity, whether its PR is open."""
+    """Another open submission: its number, the paper's identity, whether its PR is open.
+
+    ``has_pull`` is read only when it matters: when this submission's approval
+    would open a PR for the same paper (under the paper's lock).
+    """
 
     number: int
     keys: frozenset[tuple[str, str]]
-    has_pull: bool
+    has_pull: bool = False
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ class BySha(Generic[T]):
         self._values: OrderedDict[str, T] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, sha: str, make: Callable[[], T]) -> T:
-        """The value kept for ``sha``, or ``make()`` kept from now on.
+    def get(self, sha: str, make: Callable[[], T], keep: Callable[[T], bool] = lambda _: True) -> T:
+        """The value kept for ``sha``, or ``make()``, kept from now on if ``keep`` says so.
 
         ``make`` runs outside the lock: two jobs that miss the same sha at once
         both make it, which costs time but never gives a wrong value.
@@ -34,6 +34,8 @@ class BySha(Generic[T]):
                 self._values.move_to_end(sha)
                 return self._values[sha]
         value = make()
+        if not keep(value):
+            return value
         with self._lock:
             self._values[sha] = value
             self._values.move_to_end(sha)

@@ -86,10 +86,10 @@ class Seen:
     head: ops.Head
     files: ops.Files
     listed: PaperList
+    published: ops.Published
     # Read beside the facts when a command is carried out: the commenter's permission
-    # (or what failed asking it), and for an approval the published README.
+    # (or what failed asking it).
     permission: str | Exception | None = None
-    published: ops.Published | None = None
 
 
 def lock_name(place: Place, number: int) -> str:
@@ -109,8 +109,7 @@ def converge(
         steps: list[str] = []
         try:
             author = command[1]["comment"]["user"]["login"] if command else None
-            approving = command is not None and command[0].name == "approve"
-            facts, seen = read_facts(github, repo, place, number, steps, author, approving)
+            facts, seen = read_facts(github, repo, place, number, steps, author)
             if command is not None:
                 facts = carry_out(context, repo, place, facts, seen, *command)
             act(facts, seen, steps)
@@ -134,40 +133,33 @@ def read_facts(
     number: int,
     steps: list[str],
     author: str | None = None,
-    approving: bool = False,
 ) -> tuple[Facts, Seen]:
     """Everything a job needs from GitHub, the independent reads at once.
 
     GitHub answers in 100-300 ms: read one after the other, the facts alone took
     a second. The reads below depend on nothing but the issue's number, so they
-    run side by side; only the head's tree waits for the head, and the files
-    for the tree. ``author``: the commenter whose permission is asked too;
-    ``approving``: the README is read too, for the commit.
+    run side by side; only the head's files wait for the head, and are read once
+    per commit. ``author``: the commenter whose permission is asked too.
     """
     mine = own_login(github)
     branch = place.default_branch
     reads: dict[str, Callable[[list[str]], Any]] = {
-        "reading the issue": lambda _: _complete_issue(repo, number),
+        "reading the open submissions": lambda doing: _issue_and_others(repo, number, doing),
         "reading the issue's comments": lambda _: list(repo.get_issue(number).get_comments()),
-        f"reading the head of {branch}": lambda doing: _head_and_files(
-            repo, branch, approving, doing
-        ),
-        "reading the pull requests": lambda _: _pulls(repo, place, number),
-        "reading the other submissions": lambda _: list(
-            repo.get_issues(state="open", labels=[INTAKE_LABEL])
-        ),
+        f"reading the head of {branch}": lambda doing: _head_and_files(repo, branch, doing),
+        "reading the pull requests": lambda _: pull_of_issue(repo, place, number),
     }
     if author is not None:
         reads["checking the commenter's permission"] = lambda _: _permission_or_failure(
             repo, author
         )
     got = parallel(reads, steps)
-    issue = got["reading the issue"]
+    issue, submissions = got["reading the open submissions"]
     own = [c for c in got["reading the issue's comments"] if c.user.login == mine]
     status = next((c for c in own if c.body.startswith(messages.STATUS_MARKER)), None)
     keys = frozenset(m["key"] for c in own for m in _KEY.finditer(c.body))
     head, files, listed, published = got[f"reading the head of {branch}"]
-    open_pulls, pull = got["reading the pull requests"]
+    pull = got["reading the pull requests"]
     labels = frozenset(label.name for label in issue.labels)
     facts = Facts(
         number=number,
@@ -178,12 +170,10 @@ def read_facts(
         record=lifecycle.read_record(status.body if status else None),
         keys=keys,
         pull=_pull_facts(pull) if pull else None,
-        others=tuple(other_submissions(got["reading the other submissions"], number, open_pulls)),
+        others=tuple(other_submissions(submissions, number)),
     )
-    seen = Seen(issue, status, pull, head, files, listed)
-    seen.permission = got.get("checking the commenter's permission")
-    seen.published = published
-    return facts, seen
+    permission = got.get("checking the commenter's permission")
+    return facts, Seen(issue, status, pull, head, files, listed, published, permission)
 
 
 def parallel(reads: dict[str, Callable[[list[str]], Any]], steps: list[str]) -> dict[str, Any]:
@@ -209,30 +199,56 @@ def parallel(reads: dict[str, Callable[[list[str]], Any]], steps: list[str]) -> 
     return {step: future.result() for step, future in futures.items()}
 
 
-def _complete_issue(repo: Repository, number: int) -> Issue:
-    issue = repo.get_issue(number)
-    issue.labels  # noqa: B018 (reading an attribute fetches the lazy issue: one request)
-    return issue
+def _issue_and_others(repo: Repository, number: int, doing: list[str]) -> tuple[Issue, list[Issue]]:
+    """The open new-paper submissions, and this issue: one request when it is among them.
+
+    Listed issues are whole (body, labels, state, author), so an open new paper
+    is not read again; an issue that is not listed (closed, an update or a
+    removal) is read by itself.
+    """
+    submissions = list(repo.get_issues(state="open", labels=[INTAKE_LABEL]))
+    issue = next((i for i in submissions if i.number == number), None)
+    if issue is None:
+        doing.append("reading the issue")
+        issue = repo.get_issue(number)
+        issue.labels  # noqa: B018 (reading an attribute fetches the lazy issue: one request)
+    return issue, submissions
 
 
 def _head_and_files(
-    repo: Repository, branch: str, approving: bool, doing: list[str]
-) -> tuple[ops.Head, ops.Files, PaperList, ops.Published | None]:
+    repo: Repository, branch: str, doing: list[str]
+) -> tuple[ops.Head, ops.Files, PaperList, ops.Published]:
+    """The head, its files, the list and the README, none read again for a version
+    read before.
+
+    The README is read beside the list even when only an approval needs it: once
+    per version of the default branch, so that the approval that follows a
+    submission's intake reads neither.
+    """
     head = ops.head_of(repo, branch)
-    doing.append(f"reading {paths.DATA_IN_REPO}")  # its blob sha in the tree, then the blob
+    doing.append(f"reading the files of {branch}")
     files = ops.files_at(repo, head.sha)
-    listed = ops.read_papers(repo, files)
-    if not approving:
-        return head, files, listed, None
-    doing.append(f"reading {paths.README_IN_REPO}")
-    return head, files, listed, ops.read_published(repo, files)
+    doing.append(f"reading {paths.DATA_IN_REPO} and {paths.README_IN_REPO}")
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        published = pool.submit(contextvars.copy_context().run, ops.read_published, repo, files)
+        listed = ops.read_papers(repo, files)
+        return head, files, listed, published.result()
 
 
-def _pulls(
-    repo: Repository, place: Place, number: int
-) -> tuple[dict[int, PullRequest], PullRequest | None]:
-    open_pulls = own_pulls(repo, place)
-    return open_pulls, open_pulls.get(number) or closed_pull(repo, place, number)
+def pull_of_issue(repo: Repository, place: Place, number: int) -> PullRequest | None:
+    """The issue's pull request: the open one, else a merged one (the paper is in the
+    list then), else the last closed; one request for all of them.
+
+    Only the bot's branch ``paper/issue-N`` of this repository counts: a pull
+    request from a fork (or a deleted fork: ``head.repo`` is null) is never ours.
+    """
+    pulls = [
+        pull
+        for pull in repo.get_pulls(state="all", head=f"{place.owner}:{branch_for(number)}")
+        if pull.head.repo is not None and pull.head.repo.full_name == place.full_name
+    ]
+    merged = (p for p in pulls if p.merged_at is not None)
+    return next((p for p in pulls if p.state == "open"), next(merged, next(iter(pulls), None)))
 
 
 def _permission_or_failure(repo: Repository, login: str) -> str | Exception:
@@ -270,12 +286,6 @@ def own_pulls(repo: Repository, place: Place) -> dict[int, PullRequest]:
     return pulls
 
 
-def closed_pull(repo: Repository, place: Place, number: int) -> PullRequest | None:
-    """The issue's closed pull request, a merged one first (the paper is in the list then)."""
-    closed = list(repo.get_pulls(state="closed", head=f"{place.owner}:{branch_for(number)}"))
-    return next((p for p in closed if p.merged_at is not None), next(iter(closed), None))
-
-
 def is_pull_request(issue: Issue) -> bool:
     """Whether a listed issue is a pull request, without a request of its own.
 
@@ -301,9 +311,9 @@ def _pull_facts(pull: PullRequest) -> Pull:
     )
 
 
-def other_submissions(
-    issues: list[Issue], number: int, open_pulls: dict[int, PullRequest]
-) -> list[Other]:
+def other_submissions(issues: list[Issue], number: int) -> list[Other]:
+    """The other open submissions by the paper they name; whether one has a pull
+    request is read only when an approval needs it, under the paper's lock."""
     others = []
     for issue in issues:
         if issue.number == number or is_pull_request(issue):
@@ -311,7 +321,7 @@ def other_submissions(
         paper, _ = parse_issue(issue.body)
         keys = frozenset(identity_keys(paper))
         if keys:
-            others.append(Other(issue.number, keys, issue.number in open_pulls))
+            others.append(Other(issue.number, keys))
     return others
 
 
@@ -436,7 +446,7 @@ def approve(
         if built and seen.pull is not None:  # an earlier try built it; the link is missing
             link(github, place, facts.number, seen.pull, False, given.comment_id)
             return _approved(facts, seen, seen.pull, decision, given)
-        published = seen.published or ops.read_published(repo, seen.files)
+        published = seen.published
         readme = generated_pages(seen.listed, published.readme)[paths.README_IN_REPO]
         if readme != published.readme:
             # main's README is what main's data generates (its CI checks it): if it is not,

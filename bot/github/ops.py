@@ -17,6 +17,7 @@ from github.Repository import Repository
 from requests import RequestException
 
 from bot.core import messages, paths
+from bot.core.gitobjects import blob_sha, listing_is_whole
 from bot.core.pages import Published, is_page
 from bot.core.papers import PaperList, load_papers
 from bot.github.blobs import BySha
@@ -28,9 +29,6 @@ from bot.github.pacing import write
 # its blobs API gives any blob up to 100 MB with it without Base64's third more.
 RAW = "application/vnd.github.raw+json"
 
-# Each version of the data file, parsed, kept between jobs (bot.github.blobs).
-_PAPERS_BY_BLOB: BySha[PaperList] = BySha(size=4)
-
 
 class ReadBackError(ValueError):
     """What GitHub sent back is not what it says it is; nothing is written on it."""
@@ -38,32 +36,59 @@ class ReadBackError(ValueError):
 
 @dataclass(frozen=True)
 class Files:
-    """Every file at a ref by path: its blob sha and the size GitHub states (no content)."""
+    """Every file of a commit by path: its blob sha and the size GitHub states (no content)."""
 
     ref: str
     blobs: dict[str, tuple[str, int]]
+    verified: bool  # the listing hashes to the tree GitHub names: it may be kept by sha
 
 
-def files_at(repo: Repository, ref: str) -> Files:
-    """The ref's files, from its tree (one request; a tree is truncated only past
-    100,000 entries, far beyond a list's repository)."""
-    tree = repo.get_git_tree(ref, recursive=True)
+# Kept between jobs by sha (bot.github.blobs): each version of the data file,
+# parsed; of the README; and the files of the commits read (a few hundred bytes
+# an entry: the repository's heads, and the bases of the PRs a push rebuilds).
+_PAPERS_BY_BLOB: BySha[PaperList] = BySha(size=4)
+_README_BY_BLOB: BySha[str] = BySha(size=4)
+_FILES_BY_COMMIT: BySha[Files] = BySha(size=64)
+
+
+def files_at(repo: Repository, commit: str) -> Files:
+    """A commit's files, from its tree (one request, none for a commit read before).
+
+    A commit's sha names its tree for ever, so a listing is kept by it, once its
+    entries are shown to hash to the tree GitHub names: a damaged answer is used
+    for its one job and read afresh by the next. (A tree is truncated only past
+    100,000 entries, far beyond a list's repository.)
+    """
+    return _FILES_BY_COMMIT.get(commit, lambda: _listed_files(repo, commit), keep=_is_verified)
+
+
+def _is_verified(files: Files) -> bool:
+    return files.verified
+
+
+def _listed_files(repo: Repository, commit: str) -> Files:
+    tree = repo.get_git_tree(commit, recursive=True)
+    listing = [(entry.path, entry.mode, entry.sha) for entry in tree.tree]
+    verified = not tree.truncated and listing_is_whole(tree.sha, listing)
     blobs = {entry.path: (entry.sha, entry.size) for entry in tree.tree if entry.type == "blob"}
-    return Files(ref, blobs)
+    return Files(commit, blobs, verified)
 
 
 def read_file(repo: Repository, files: Files, path: str) -> str:
     """One file's text, whatever its size up to GitHub's 100 MB (one request, for the blob).
 
-    Checked against the size GitHub states for it: a damaged answer, or one
-    decoded as the wrong charset, is a ReadBackError, never written on.
+    Checked against the size GitHub states for it and against its blob's sha: a
+    damaged answer, or one decoded as the wrong charset, is a ReadBackError,
+    never written on (nor kept by sha).
     """
     sha, size = _blob(files, path)
     text = _raw(repo, f"{repo.url}/git/blobs/{sha}")
-    length = len(text.encode("utf-8"))
-    if length != size:
-        why = f"{length:,} bytes where GitHub states {size:,}"
+    data = text.encode("utf-8")
+    if len(data) != size:
+        why = f"{len(data):,} bytes where GitHub states {size:,}"
         raise ReadBackError(messages.read_back(path, why))
+    if blob_sha(data) != sha:
+        raise ReadBackError(messages.read_back(path, f"its content is not blob {sha[:12]}"))
     return text
 
 
@@ -85,9 +110,12 @@ def _blob(files: Files, path: str) -> tuple[str, int]:
 
 
 def read_published(repo: Repository, files: Files) -> Published:
-    """The generated files: README.md's text (one request), and each page's blob sha."""
+    """The generated files: README.md's text (one request, none for a version read
+    before), and each page's blob sha."""
     pages = {path: sha for path, (sha, _) in files.blobs.items() if is_page(path)}
-    return Published(read_file(repo, files, paths.README_IN_REPO), pages)
+    sha, _ = _blob(files, paths.README_IN_REPO)
+    readme = _README_BY_BLOB.get(sha, lambda: read_file(repo, files, paths.README_IN_REPO))
+    return Published(readme, pages)
 
 
 def _raw(repo: Repository, url: str) -> str:
