@@ -12,7 +12,16 @@ from helpers import PAPER, REPO, bot_comments, comment, form_body, submit
 
 from bot.core import messages
 
+# A new head's data file is read by path, beside the head's file listing.
+DATA_READ = r"/contents/data/papers\.yaml$"
 BROKEN_YAML = '- title: "An unclosed quote\n  year: 2023\n'
+
+
+def new_version_of_the_data(bot):
+    """A version of the list and a head no job has read (what was read is kept by sha)."""
+    data = bot.github.file(REPO, "data/papers.yaml").decode()
+    unique = f"# a version of its own: {uuid.uuid4()}\n"
+    bot.github.push(REPO, {"data/papers.yaml": unique + data.replace("CVPR", "CVPR ", 1)})
 
 
 def said(bot, number, text):
@@ -45,18 +54,17 @@ def test_a_data_file_broken_on_main_is_explained_once_not_retried_for_ever(bot):
 
 def test_garbled_contents_are_refused_and_nothing_is_written_on_them(bot):
     number = submit(bot)
-    # A new version of the list, which the approval reads (a version read before is kept).
-    data = bot.github.file(REPO, "data/papers.yaml").decode()
-    bot.github.push(REPO, {"data/papers.yaml": data.replace("CVPR", "CVPR ", 1)})
+    new_version_of_the_data(bot)
 
     def one_paper_only(answer):
         return b"- title: Only one\n  year: 2023\n  venue: CVPR\n  paper_url: https://x.org\n"
 
-    bot.github.fail_next("misshapen", method="GET", path=r"/git/blobs/", reshape=one_paper_only)
+    bot.github.fail_next("misshapen", method="GET", path=DATA_READ, reshape=one_paper_only)
     comment(bot, number, "/approve")
     assert bot.github.pulls(REPO) == []
-    [failure] = said(bot, number, "The approval stopped while reading data/papers.yaml")
-    assert "looks damaged" in failure and "where GitHub states" in failure
+    [failure] = said(bot, number, "The approval stopped while reading the files of main")
+    assert "copy of data/papers.yaml on the default branch looks damaged" in failure
+    assert "where GitHub states" in failure
 
 
 def test_a_pull_request_answer_without_a_number_never_posts_none(bot):
@@ -82,17 +90,17 @@ def test_a_permission_answer_of_the_wrong_shape_is_explained(bot):
 def test_a_damaged_file_of_the_right_size_is_refused_too(bot):
     """One changed letter keeps the size GitHub states: the blob's sha still tells."""
     number = submit(bot)
-    data = bot.github.file(REPO, "data/papers.yaml").decode()
-    bot.github.push(REPO, {"data/papers.yaml": data.replace("CVPR", "CVPR ", 1)})
+    new_version_of_the_data(bot)
 
     def one_letter_changed(answer):
         return answer.replace(b"CVPR", b"ECCV", 1)
 
-    bot.github.fail_next("misshapen", method="GET", path=r"/git/blobs/", reshape=one_letter_changed)
+    bot.github.fail_next("misshapen", method="GET", path=DATA_READ, reshape=one_letter_changed)
     comment(bot, number, "/approve")
     assert bot.github.pulls(REPO) == []
-    [failure] = said(bot, number, "The approval stopped while reading data/papers.yaml")
-    assert "looks damaged" in failure and "is not blob" in failure
+    [failure] = said(bot, number, "The approval stopped while reading the files of main")
+    assert "copy of data/papers.yaml on the default branch looks damaged" in failure
+    assert "is not blob" in failure
 
 
 def test_a_damaged_listing_of_the_files_serves_its_one_job_and_is_read_again(bot):

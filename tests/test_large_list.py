@@ -38,7 +38,12 @@ OLDER = {**SECOND, "year": "2010"}
 
 
 def blob_reads(bot) -> list[str]:
-    return [r.path for r in bot.github.requests if "/git/blobs/" in r.path and r.method == "GET"]
+    """The files read: by blob sha, or by path at a new head."""
+    return [
+        r.path
+        for r in bot.github.requests
+        if r.method == "GET" and ("/git/blobs/" in r.path or "/contents/" in r.path)
+    ]
 
 
 def checkout_of(bot, ref: str, root) -> None:

@@ -23,6 +23,10 @@ class BySha(Generic[T]):
         self._values: OrderedDict[str, T] = OrderedDict()
         self._lock = threading.Lock()
 
+    def __contains__(self, sha: str) -> bool:
+        with self._lock:
+            return sha in self._values
+
     def get(self, sha: str, make: Callable[[], T], keep: Callable[[T], bool] = lambda _: True) -> T:
         """The value kept for ``sha``, or ``make()``, kept from now on if ``keep`` says so.
 

@@ -5,8 +5,11 @@ names without fetching them, so each operation below costs the requests it
 names and no more. Retries are the client's (``bot.github.client``).
 """
 
+import contextvars
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from github import Github, GithubException, InputGitTreeElement, UnknownObjectException
 from github.GitCommit import GitCommit
@@ -74,15 +77,46 @@ def _listed_files(repo: Repository, commit: str) -> Files:
     return Files(commit, blobs, verified)
 
 
-def read_file(repo: Repository, files: Files, path: str) -> str:
-    """One file's text, whatever its size up to GitHub's 100 MB (one request, for the blob).
+def files_and_texts(
+    repo: Repository, commit: str, wanted: tuple[str, ...]
+) -> tuple[Files, dict[str, str]]:
+    """A commit's files; for a commit not read before, also the texts of ``wanted``.
 
-    Checked against the size GitHub states for it and against its blob's sha: a
-    damaged answer, or one decoded as the wrong charset, is a ReadBackError,
+    A new head would cost two rounds, its listing and then the blobs it names:
+    instead the files are read by path at the commit beside the listing, and
+    each is checked against the sha the listing gives it. For a commit read
+    before, no request, and the texts are left to what was kept by blob sha.
+    """
+    if commit in _FILES_BY_COMMIT:
+        return files_at(repo, commit), {}
+    with ThreadPoolExecutor(max_workers=len(wanted)) as pool:
+        reads = {
+            path: pool.submit(
+                contextvars.copy_context().run,
+                _raw,
+                repo,
+                f"{repo.url}/contents/{quote(path)}",
+                {"ref": commit},
+            )
+            for path in wanted
+        }
+        files = files_at(repo, commit)
+        return files, {path: _checked(files, path, read.result()) for path, read in reads.items()}
+
+
+def read_file(repo: Repository, files: Files, path: str) -> str:
+    """One file's text, whatever its size up to GitHub's 100 MB (one request, for the blob)."""
+    sha, _ = _blob(files, path)
+    return _checked(files, path, _raw(repo, f"{repo.url}/git/blobs/{sha}"))
+
+
+def _checked(files: Files, path: str, text: str) -> str:
+    """The text, once it is the file the listing names: its size and its blob's sha.
+
+    A damaged answer, or one decoded as the wrong charset, is a ReadBackError,
     never written on (nor kept by sha).
     """
     sha, size = _blob(files, path)
-    text = _raw(repo, f"{repo.url}/git/blobs/{sha}")
     data = text.encode("utf-8")
     if len(data) != size:
         why = f"{len(data):,} bytes where GitHub states {size:,}"
@@ -92,14 +126,20 @@ def read_file(repo: Repository, files: Files, path: str) -> str:
     return text
 
 
-def read_papers(repo: Repository, files: Files) -> PaperList:
+def read_papers(repo: Repository, files: Files, text: str | None = None) -> PaperList:
     """The list in these files, parsed once per version of the data file in this process.
 
-    The blob is read (one request) only when its version was not parsed
-    before. Callers share what is returned and must not change it.
+    The blob is read (one request) only when its version was not parsed before
+    and its ``text`` was not read already. Callers share what is returned and
+    must not change it.
     """
     sha, _ = _blob(files, paths.DATA_IN_REPO)
-    return _PAPERS_BY_BLOB.get(sha, lambda: load_papers(read_file(repo, files, paths.DATA_IN_REPO)))
+    return _PAPERS_BY_BLOB.get(
+        sha,
+        lambda: load_papers(
+            text if text is not None else read_file(repo, files, paths.DATA_IN_REPO)
+        ),
+    )
 
 
 def _blob(files: Files, path: str) -> tuple[str, int]:
@@ -109,24 +149,28 @@ def _blob(files: Files, path: str) -> tuple[str, int]:
     return files.blobs[path]
 
 
-def read_published(repo: Repository, files: Files) -> Published:
+def read_published(repo: Repository, files: Files, readme: str | None = None) -> Published:
     """The generated files: README.md's text (one request, none for a version read
-    before), and each page's blob sha."""
+    before or a ``readme`` read already), and each page's blob sha."""
     pages = {path: sha for path, (sha, _) in files.blobs.items() if is_page(path)}
     sha, _ = _blob(files, paths.README_IN_REPO)
-    readme = _README_BY_BLOB.get(sha, lambda: read_file(repo, files, paths.README_IN_REPO))
-    return Published(readme, pages)
+    text = _README_BY_BLOB.get(
+        sha, lambda: readme if readme is not None else read_file(repo, files, paths.README_IN_REPO)
+    )
+    return Published(text, pages)
 
 
-def _raw(repo: Repository, url: str) -> str:
-    """A blob's text in the raw media type, through PyGithub's requester (one request).
+def _raw(repo: Repository, url: str, parameters: dict[str, str] | None = None) -> str:
+    """A file's text in the raw media type, through PyGithub's requester (one request).
 
     PyGithub's JSON reading of the body would turn a file that happens to be
     valid JSON into data (and fail on one starting with "["), so the body is
     taken as it comes, and an error answer raised as PyGithub raises it.
     """
     requester = repo.requester
-    status, headers, body = requester.requestJson("GET", url, headers={"Accept": RAW})
+    status, headers, body = requester.requestJson(
+        "GET", url, parameters=parameters, headers={"Accept": RAW}
+    )
     if status >= 400:
         try:
             data = json.loads(body)
