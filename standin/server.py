@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import time
 import traceback
 from collections.abc import Callable, Mapping
@@ -56,7 +55,7 @@ def remote_client(
     )
 
 
-class Standin(Served):
+class Standin(Served[LoggedRequest]):
     """A local GitHub on 127.0.0.1 that PyGithub talks to through ``base_url``.
 
     Start it with ``Standin.start()`` (a context manager, or call ``stop()``).
@@ -70,9 +69,7 @@ class Standin(Served):
         self.latency = 0.0
         # GitHub's secondary rate limits, off unless a test or benchmark sets them.
         self.secondary_limits: SecondaryLimits | None = None
-        self._log: list[LoggedRequest] = []
         self._violations: list[str] = []
-        self._log_lock = threading.Lock()
         self.base_url = ""
         self.render: Render
 
@@ -88,16 +85,6 @@ class Standin(Served):
         return standin
 
     # -- observation --------------------------------------------------------------
-
-    @property
-    def requests(self) -> list[LoggedRequest]:
-        """A snapshot of the request log, oldest first."""
-        with self._log_lock:
-            return list(self._log)
-
-    def clear_requests(self) -> None:
-        with self._log_lock:
-            self._log.clear()
 
     @property
     def violations(self) -> list[str]:
@@ -472,10 +459,7 @@ class Standin(Served):
         if self.latency > 0:
             self._stopping.wait(self.latency)
         status, body, headers = self._answer(request, raw_path)
-        with self._log_lock:
-            self._log.append(
-                LoggedRequest(request.method, request.path, status, time.perf_counter())
-            )
+        self._logged(LoggedRequest(request.method, request.path, status, time.perf_counter()))
         headers = dict(headers)
         content_type = headers.pop("Content-Type", "application/json; charset=utf-8")
         if body is None or isinstance(body, bytes):

@@ -4,13 +4,15 @@ The GitHub stand-in, the arXiv stand-in and the test sites each subclass
 ``Served``: ``_serve`` starts the app on ``host`` (an ephemeral port by
 default) in a daemon thread, ``stop`` releases requests a fault is holding
 (``_stopping``) and shuts the server down, and each is a context manager.
+Each keeps a log of the requests it answered (``_logged`` from its request
+threads; ``requests`` and ``clear_requests`` for tests), of its own kind.
 """
 
 from __future__ import annotations
 
 import threading
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Generic, Self, TypeVar
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
@@ -22,11 +24,30 @@ class QuietHandler(WSGIRequestHandler):
         pass
 
 
-class Served:
+Logged = TypeVar("Logged")
+
+
+class Served(Generic[Logged]):
     def __init__(self) -> None:
         self._stopping = threading.Event()
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
+        self._log: list[Logged] = []
+        self._log_lock = threading.Lock()
+
+    @property
+    def requests(self) -> list[Logged]:
+        """A snapshot of the request log, oldest first."""
+        with self._log_lock:
+            return list(self._log)
+
+    def clear_requests(self) -> None:
+        with self._log_lock:
+            self._log.clear()
+
+    def _logged(self, request: Logged) -> None:
+        with self._log_lock:
+            self._log.append(request)
 
     def _wsgi(self, environ: dict[str, Any], start_response: Any) -> Any:
         raise NotImplementedError

@@ -61,13 +61,12 @@ class SiteRequest:
     headers: dict[str, str]
 
 
-class Sites(Served):
+class Sites(Served[SiteRequest]):
     """The server; ``url(path)`` links to it by its address, ``url(path, host)`` by a name."""
 
     def __init__(self) -> None:
         super().__init__()
         self._pages: dict[str, list[Answer]] = {}
-        self._log: list[SiteRequest] = []
         self._in_flight: dict[str, int] = defaultdict(int)
         self.max_in_flight: dict[str, int] = defaultdict(int)
         self._lock = threading.Lock()
@@ -91,20 +90,11 @@ class Sites(Served):
         with self._lock:
             self._pages[path] = list(answers or (Answer(),))
 
-    @property
-    def requests(self) -> list[SiteRequest]:
-        with self._lock:
-            return list(self._log)
-
-    def clear_requests(self) -> None:
-        with self._lock:
-            self._log.clear()
-
     def _wsgi(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
         host = request.host.rsplit(":", 1)[0] if not request.host.endswith("]") else request.host
         with self._lock:
-            self._log.append(
+            self._logged(
                 SiteRequest(
                     request.method, host, request.path, time.monotonic(), dict(request.headers)
                 )

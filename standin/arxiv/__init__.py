@@ -67,7 +67,7 @@ class _Fault:
     seconds: float | None
 
 
-class ArxivStandin(Served):
+class ArxivStandin(Served[ArxivRequest]):
     """arXiv's query API served from ``records/`` in a background thread."""
 
     def __init__(self) -> None:
@@ -76,7 +76,6 @@ class ArxivStandin(Served):
         self.max_in_flight = 0
         self._in_flight = 0
         self._faults: list[_Fault] = []
-        self._log: list[ArxivRequest] = []
         self._lock = threading.Lock()
         self.url = ""
 
@@ -99,15 +98,6 @@ class ArxivStandin(Served):
         with self._lock:
             self._faults.append(_Fault(kind, count, seconds))
 
-    @property
-    def requests(self) -> list[ArxivRequest]:
-        with self._lock:
-            return list(self._log)
-
-    def clear_requests(self) -> None:
-        with self._lock:
-            self._log.clear()
-
     def _wsgi(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
         with self._lock:
@@ -124,7 +114,7 @@ class ArxivStandin(Served):
             return Response("not found\n", status=404, mimetype="text/plain")
         identifier = request.args.get("id_list", "")
         with self._lock:
-            self._log.append(
+            self._logged(
                 ArxivRequest(time.monotonic(), identifier, request.headers.get("User-Agent", ""))
             )
             fault = self._take_fault()
