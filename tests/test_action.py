@@ -25,6 +25,7 @@ from helpers import (
     approve,
     bot_comments,
     comment,
+    edit_body,
     file_issue,
     form_body,
     merge,
@@ -144,19 +145,7 @@ def test_a_new_submission_gets_its_status_comment_and_the_run_logs_one_job_line(
 def test_an_edit_that_fixes_the_form_turns_the_status_to_ready_for_review(actions):
     number = submit(actions, {**PAPER, "year": "twenty"})
     assert "**Needs changes.**" in status_comment(actions.github, number)["body"]
-    fixed = form_body(PAPER)
-    actions.github.edit_issue(REPO, number, body=fixed)
-    edited = actions.payload(
-        "issues",
-        "edited",
-        issue_number=number,
-        issue_body=fixed,
-        issue_labels=["new paper", "needs changes"],
-        changes={"body": {"from": "..."}},
-        sender="carol",
-    )
-
-    actions.deliver("issues", edited)
+    edit_body(actions, number, form_body(PAPER))
 
     assert len(status_comments(actions.github, number)) == 1
     assert "**Ready for review.**" in status_comment(actions.github, number)["body"]

@@ -1,7 +1,7 @@
 """Intake through the real app against the stand-in: a contributor files or edits a paper."""
 
 import pytest
-from helpers import PAPER, REPO, form_body, only_status, status_comments
+from helpers import PAPER, REPO, edit_body, form_body, only_status, status_comments
 
 from bot.core import messages
 from bot.core.messages import STATUS_MARKER, unknown_section
@@ -40,17 +40,7 @@ def test_an_edit_updates_the_same_comment_and_flips_the_labels(bot):
     number, payload = bot.file_issue(form_body({**PAPER, "year": "twenty"}))
     bot.deliver("issues", payload)
     assert "**Needs changes.**" in only_status(bot, number)
-    fixed = form_body(PAPER)
-    bot.github.edit_issue(REPO, number, body=fixed)
-    edited = bot.payload(
-        "issues",
-        "edited",
-        issue_number=number,
-        issue_body=fixed,
-        issue_labels=["new paper", "needs changes"],
-        changes={"body": {"from": "..."}},
-    )
-    bot.deliver("issues", edited)
+    edit_body(bot, number, form_body(PAPER))
     assert "**Ready for review.**" in only_status(bot, number)
     assert set(bot.github.labels(REPO, number)) == {"new paper", "ready for review"}
 
