@@ -20,7 +20,6 @@ import itertools
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,60 +27,35 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the stand-in, beside the package
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # the stand-in, and the tests' process tools
 
-from bot.core import paths
-from bot.service import procfile
-from standin import Standin, payloads
+from processes import clean_environment, free_port, wait_until  # noqa: E402
 
-REPO = "octo/awesome-vis"
-TOKEN = "bench-token"
-SECRET = "bench-webhook-secret"
+from bench.common import REPO, SECRET, TOKEN  # noqa: E402
+from bot.core import paths  # noqa: E402
+from bot.service import procfile  # noqa: E402
+from standin import Standin, payloads  # noqa: E402
+
 WARM_UP = 50
 FILES = (paths.README_IN_REPO, paths.DATA_IN_REPO, paths.SCHEMA_IN_REPO, paths.FORM_IN_REPO)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def environment(github: Standin, queue: Path, port: int) -> dict[str, str]:
     """The developer's environment without bot settings, plus the service's own."""
-    own = (
-        "PORT",
-        "QUEUE_URL",
-        "REDIS_URL",
-        "WEB_CONCURRENCY",
-        "WEB_THREADS",
-        "WEB_HOST",
-        "AUTOFILL",
-        "ARXIV_API_URL",
+    return clean_environment(
+        GITHUB_WEBHOOK_SECRET=SECRET,
+        GITHUB_TOKEN=TOKEN,
+        GITHUB_API_URL=github.base_url,
+        GITHUB_REPOSITORY=REPO,
+        QUEUE_URL=f"sqlite:///{queue}",
+        PORT=str(port),
+        WEB_HOST="127.0.0.1",
+        AUTOFILL="off",  # the worker's pace would be arXiv's: this measures the webhook
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_") and k not in own}
-    return env | {
-        "GITHUB_WEBHOOK_SECRET": SECRET,
-        "GITHUB_TOKEN": TOKEN,
-        "GITHUB_API_URL": github.base_url,
-        "GITHUB_REPOSITORY": REPO,
-        "QUEUE_URL": f"sqlite:///{queue}",
-        "PORT": str(port),
-        "WEB_HOST": "127.0.0.1",
-        "AUTOFILL": "off",  # the worker's pace would be arXiv's: this measures the webhook
-    }
-
-
-def wait_until(condition: Callable[[], object], what: str, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise SystemExit(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.1)
 
 
 # -- the client ---------------------------------------------------------------------------
