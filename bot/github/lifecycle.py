@@ -228,13 +228,10 @@ def _head_and_files(
     head = ops.head_of(repo, branch)
     doing.append(f"reading the files of {branch}")
     files, texts = ops.files_and_texts(repo, head.sha, (paths.DATA_IN_REPO, paths.README_IN_REPO))
+    # Read already, or kept from an earlier job: neither is usually read here.
     doing.append(f"reading {paths.DATA_IN_REPO} and {paths.README_IN_REPO}")
-    readme = texts.get(paths.README_IN_REPO)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        run = contextvars.copy_context().run
-        published = pool.submit(run, ops.read_published, repo, files, readme)
-        listed = ops.read_papers(repo, files, texts.get(paths.DATA_IN_REPO))
-        return head, files, listed, published.result()
+    listed = ops.read_papers(repo, files, texts.get(paths.DATA_IN_REPO))
+    return head, files, listed, ops.read_published(repo, files, texts.get(paths.README_IN_REPO))
 
 
 def pull_of_issue(repo: Repository, place: Place, number: int) -> PullRequest | None:
